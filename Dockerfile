@@ -1,0 +1,20 @@
+# Community host image. Build from the repo root:  docker build -t community-host .
+# Used by docker-compose.yml (two silos + Azurite).
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Build settings (TreatWarningsAsErrors + EnforceCodeStyleInBuild read .editorconfig).
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/ src/
+RUN dotnet restore src/Community.Host/Community.Host.csproj
+RUN dotnet publish src/Community.Host/Community.Host.csproj -c Release --no-restore \
+      -o /app -p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080
+# 8080 HTTP (SignalR hub, health), 11111 Orleans silo port, 30000 Orleans gateway port.
+EXPOSE 8080 11111 30000
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Community.Host.dll"]

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Run Community locally: Azurite (data in .data/azurite) + the host on http://127.0.0.1:5080.
+# Ctrl-C stops both. Env: COMMUNITY_HTTP_PORT (default 5080). Extra args go to the host.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/azurite.sh
+
+HTTP_PORT="${COMMUNITY_HTTP_PORT:-5080}"
+BASE_URL="http://127.0.0.1:$HTTP_PORT"
+HOST_PID=""
+
+cleanup() {
+  trap - EXIT INT TERM
+  if [[ -n "$HOST_PID" ]] && kill -0 "$HOST_PID" 2>/dev/null; then
+    echo "run: stopping host..." >&2
+    # `dotnet run` starts the app as a child process: signal both.
+    pkill -TERM -P "$HOST_PID" 2>/dev/null || true
+    kill -TERM "$HOST_PID" 2>/dev/null || true
+    local i
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$HOST_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    pkill -KILL -P "$HOST_PID" 2>/dev/null || true
+    kill -KILL "$HOST_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$AZURITE_PID" ]]; then
+    echo "run: stopping Azurite (pid $AZURITE_PID)..." >&2
+    azurite_stop
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if port_open 10002; then
+  echo "run: Azurite (or something) already listens on 127.0.0.1:10002; reusing it, not starting another." >&2
+else
+  azurite_install
+  mkdir -p .data/azurite
+  azurite_start 10000 10001 10002 .data/azurite.log --location .data/azurite
+fi
+
+echo
+echo "Community:  $BASE_URL"
+echo "  hub:      $BASE_URL/hubs/community"
+echo "  health:   $BASE_URL/health/ready"
+echo "(Ctrl-C stops the host and Azurite)"
+echo
+
+export ASPNETCORE_ENVIRONMENT=Development
+export Storage__Provider=AzureStorage
+export Storage__ConnectionString=UseDevelopmentStorage=true
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+dotnet run --project src/Community.Host -c Release --no-launch-profile -- --urls "$BASE_URL" "$@" &
+HOST_PID=$!
+set +e
+wait "$HOST_PID"
+rc=$?
+set -e
+HOST_PID=""
+echo "run: host exited with code $rc" >&2
+exit "$rc"

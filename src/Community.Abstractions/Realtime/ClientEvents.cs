@@ -1,0 +1,38 @@
+namespace Community.Realtime;
+
+/// <summary>The names of the events the hub sends to clients (the SignalR client method names).</summary>
+public static class ClientEvents
+{
+    public const string CommentAdded = nameof(CommentAdded);
+    public const string ReactionAdded = nameof(ReactionAdded);
+    public const string EngagementUpdated = nameof(EngagementUpdated);
+    public const string MessageReceived = nameof(MessageReceived);
+    public const string MessagesRead = nameof(MessagesRead);
+    public const string Typing = nameof(Typing);
+    public const string ChatReceived = nameof(ChatReceived);
+    public const string ChatRemoved = nameof(ChatRemoved);
+    public const string LiveUpdated = nameof(LiveUpdated);
+    public const string ViewersUpdated = nameof(ViewersUpdated);
+    public const string CampaignUpdated = nameof(CampaignUpdated);
+    public const string InviteReceived = nameof(InviteReceived);
+    public const string UnansweredChanged = nameof(UnansweredChanged);
+}
+
+/// <summary>
+/// Topics name who receives an event. <c>user:{handle}</c> reaches every connection of that user;
+/// every other topic is a SignalR group that connections join by subscribing.
+/// </summary>
+public static class Topics
+{
+    public const string UserPrefix = "user:";
+
+    public static string Post(string postId) => "post:" + postId;
+
+    public static string User(string handle) => UserPrefix + handle;
+
+    public static string Creator(string handle) => "creator:" + handle;
+
+    public static string Live(string liveId) => "live:" + liveId;
+
+    public static string Campaign(string campaignId) => "campaign:" + campaignId;
+}

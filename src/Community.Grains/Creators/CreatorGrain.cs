@@ -1,0 +1,173 @@
+using Community.Creators;
+using Community.Errors;
+using Community.Grains.Storage;
+using Community.Identity;
+using Community.Posts;
+using Community.Validation;
+
+namespace Community.Grains.Creators;
+
+/// <summary>
+/// A creator: the profile and post list live in Orleans grain state; the followers, which can number
+/// in the hundreds of thousands, live in their own partition (a row per follower, the count in its head)
+/// so that following is idempotent and the count can never drift from the rows.
+/// </summary>
+public sealed class CreatorGrain(
+    [PersistentState("creator", GrainStorage.ProviderName)] IPersistentState<CreatorState> state,
+    ILogStoreFactory stores,
+    TimeProvider time) : Grain, ICreatorGrain
+{
+    public const string FollowsTable = "follows";
+    public const int RecentPostCapacity = 100;
+    private const int MaxHeadConflicts = 3;
+
+    private readonly ILogStore _follows = stores.Get(FollowsTable);
+    private FollowersHead? _followers;
+    private string? _followersETag;
+
+    private string Handle => this.GetPrimaryKeyString();
+
+    public async Task<CreatorProfile> SaveProfile(CreatorProfileInput input)
+    {
+        var displayName = input.DisplayName?.Trim();
+        if (string.IsNullOrEmpty(displayName))
+        {
+            throw CommunityException.Invalid("displayName is required.");
+        }
+
+        if (displayName.Length > Limits.MaxDisplayNameLength)
+        {
+            throw CommunityException.Invalid($"displayName has {displayName.Length} characters; the limit is {Limits.MaxDisplayNameLength}.");
+        }
+
+        var niches = (input.Niches ?? []).Select(n => n?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
+        if (niches.Count > Limits.MaxNiches || niches.Any(n => n.Length is 0 or > Limits.MaxNicheLength))
+        {
+            throw CommunityException.Invalid($"niches: at most {Limits.MaxNiches}, each 1 to {Limits.MaxNicheLength} characters.");
+        }
+
+        var bio = string.IsNullOrWhiteSpace(input.Bio) ? null : input.Bio.Trim();
+        if (bio?.Length > Limits.MaxBioLength)
+        {
+            throw CommunityException.Invalid($"bio has {bio.Length} characters; the limit is {Limits.MaxBioLength}.");
+        }
+
+        var next = state.State.Clone();
+        if (!next.Exists)
+        {
+            next.Exists = true;
+            next.CreatedAt = time.GetUtcNow();
+        }
+
+        next.DisplayName = displayName;
+        next.Niches = niches;
+        next.Bio = bio;
+        await GrainStorage.WriteAsync(state, next);
+        return await ProfileAsync();
+    }
+
+    public async Task<CreatorProfile?> GetProfile() => state.State.Exists ? await ProfileAsync() : null;
+
+    public async Task<FollowResult> Follow(string fan)
+    {
+        RequireExists();
+        if (fan == Handle)
+        {
+            throw CommunityException.Invalid("A creator cannot follow themselves.");
+        }
+
+        return await ChangeFollowAsync(fan, follow: true);
+    }
+
+    public async Task<FollowResult> Unfollow(string fan)
+    {
+        RequireExists();
+        return await ChangeFollowAsync(fan, follow: false);
+    }
+
+    public async Task<bool> IsFollower(string fan) =>
+        await _follows.ReadAsync(Handle, FollowerKey(fan)) is not null;
+
+    public async Task<Post> Publish(string text, string? campaignId)
+    {
+        RequireExists();
+        var post = await GrainFactory.GetGrain<IPostGrain>(PostKey.New()).Create(Handle, text, campaignId);
+        var next = state.State.Clone();
+        next.PostCount++;
+        next.RecentPosts.Add(post.PostId);
+        if (next.RecentPosts.Count > RecentPostCapacity)
+        {
+            next.RecentPosts.RemoveRange(0, next.RecentPosts.Count - RecentPostCapacity);
+        }
+
+        await GrainStorage.WriteAsync(state, next);
+        return post;
+    }
+
+    public Task<IReadOnlyList<string>> RecentPosts(int count)
+    {
+        IReadOnlyList<string> posts = state.State.RecentPosts.AsEnumerable().Reverse().Take(count).ToList();
+        return Task.FromResult(posts);
+    }
+
+    private async Task<FollowResult> ChangeFollowAsync(string fan, bool follow)
+    {
+        Identity.Handle.Require(fan, "follower");
+        for (var attempt = 0; ; attempt++)
+        {
+            var head = await FollowersAsync();
+            var isFollowing = await _follows.ReadAsync(Handle, FollowerKey(fan)) is not null;
+            if (isFollowing == follow)
+            {
+                return new FollowResult(Handle, follow, head.Followers, Changed: false);
+            }
+
+            var next = new FollowersHead(Math.Max(0, head.Followers + (follow ? 1 : -1)));
+            LogWrite write = follow ? LogWrite.Insert(FollowerKey(fan), "1") : LogWrite.Delete(FollowerKey(fan));
+            try
+            {
+                _followersETag = await _follows.CommitAsync(Handle, _followersETag, LogJson.Write(next), [write]);
+                _followers = next;
+                return new FollowResult(Handle, follow, next.Followers, Changed: true);
+            }
+            catch (LogConflictException) when (attempt < MaxHeadConflicts)
+            {
+                _followers = null;
+            }
+            catch (LogConflictException)
+            {
+                _followers = null;
+                throw CommunityException.Unavailable("The follower list is busy; try again.");
+            }
+        }
+    }
+
+    private async Task<FollowersHead> FollowersAsync()
+    {
+        if (_followers is null)
+        {
+            var stored = await _follows.ReadHeadAsync(Handle);
+            _followers = stored is null ? new FollowersHead(0) : LogJson.Read<FollowersHead>(stored.Data);
+            _followersETag = stored?.ETag;
+        }
+
+        return _followers;
+    }
+
+    private async Task<CreatorProfile> ProfileAsync()
+    {
+        var s = state.State;
+        var followers = (await FollowersAsync()).Followers;
+        return new CreatorProfile(Handle, s.DisplayName, s.Niches, s.Bio, followers, Tier.FromFollowers(followers), s.PostCount, s.CreatedAt);
+    }
+
+    private void RequireExists()
+    {
+        if (!state.State.Exists)
+        {
+            throw CommunityException.NotFound($"There is no creator '{Handle}'.");
+        }
+    }
+
+    private static string FollowerKey(string fan) => LogKeys.Of("f", fan);
+}

@@ -1,0 +1,31 @@
+namespace Community.Grains.Creators;
+
+/// <summary>A creator's stored profile and post list (Orleans grain state, provider "store").</summary>
+[GenerateSerializer]
+[Alias("community.creator-state")]
+public sealed class CreatorState
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public string DisplayName { get; set; } = "";
+    [Id(2)] public List<string> Niches { get; set; } = [];
+    [Id(3)] public string? Bio { get; set; }
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(5)] public long PostCount { get; set; }
+
+    /// <summary>The newest posts last; capped at <see cref="CreatorGrain.RecentPostCapacity"/>.</summary>
+    [Id(6)] public List<string> RecentPosts { get; set; } = [];
+
+    public CreatorState Clone() => new()
+    {
+        Exists = Exists,
+        DisplayName = DisplayName,
+        Niches = [.. Niches],
+        Bio = Bio,
+        CreatedAt = CreatedAt,
+        PostCount = PostCount,
+        RecentPosts = [.. RecentPosts],
+    };
+}
+
+/// <summary>The head row of a creator's follower partition.</summary>
+public sealed record FollowersHead(long Followers);

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Community.Creators;
+using Community.Errors;
+using Community.Grains.Engagement;
+using Community.Host.Auth;
+using Community.Identity;
+using Community.Posts;
+
+namespace Community.Host.Api;
+
+public static class CreatorsApi
+{
+    public sealed record PostInput(string? Text, string? CampaignId);
+
+    public sealed record CreatorEngagement(int Posts, long Interactions, double EngagementRate, double MedianEngagementRate);
+
+    public sealed record CreatorView(
+        string Handle,
+        string DisplayName,
+        IReadOnlyList<string> Niches,
+        string? Bio,
+        long Followers,
+        string Tier,
+        long Posts,
+        DateTimeOffset CreatedAt,
+        CreatorEngagement Engagement);
+
+    public static IEndpointRouteBuilder MapCreatorsApi(this IEndpointRouteBuilder app)
+    {
+        var creators = app.MapGroup("/api/creators/{handle}").RequireAuthorization();
+
+        creators.MapPut("/", async (string handle, CreatorProfileInput input, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            RequireSelf(handle, user, "create or edit this creator profile");
+            var profile = await grains.GetGrain<ICreatorGrain>(handle).SaveProfile(input);
+            return TypedResults.Ok(await ViewAsync(profile, grains));
+        });
+
+        creators.MapGet("/", async (string handle, IGrainFactory grains) =>
+        {
+            var profile = await grains.GetGrain<ICreatorGrain>(Handle.Require(handle)).GetProfile()
+                ?? throw CommunityException.NotFound($"There is no creator '{handle}'.");
+            return TypedResults.Ok(await ViewAsync(profile, grains));
+        });
+
+        creators.MapPut("/followers/me", async (string handle, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(Handle.Require(handle)).Follow(user.Handle())));
+
+        creators.MapDelete("/followers/me", async (string handle, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(Handle.Require(handle)).Unfollow(user.Handle())));
+
+        creators.MapPost("/posts", async (string handle, PostInput input, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            RequireSelf(handle, user, "publish as this creator");
+            var post = await grains.GetGrain<ICreatorGrain>(handle).Publish(Validation.Limits.Text(input.Text, "post text"), input.CampaignId);
+            return TypedResults.Created($"/api/posts/{post.PostId}", await PostsApi.ViewAsync(post, grains));
+        });
+
+        return app;
+    }
+
+    /// <summary>Only the user a handle names may act as it: 400 for a malformed handle, 403 for someone else's.</summary>
+    public static void RequireSelf(string handle, ClaimsPrincipal user, string action)
+    {
+        Handle.Require(handle);
+        if (user.Handle() != handle)
+        {
+            throw CommunityException.Forbidden($"Only {handle} may {action}; you are signed in as {user.Handle()}.");
+        }
+    }
+
+    public static async Task<CreatorView> ViewAsync(CreatorProfile profile, IGrainFactory grains)
+    {
+        var postIds = await grains.GetGrain<ICreatorGrain>(profile.Handle).RecentPosts(EngagementMath.CreatorWindowPosts);
+        var posts = await Task.WhenAll(postIds.Select(id => grains.GetGrain<IPostGrain>(id).Get()));
+        var rates = posts.OfType<Post>().Select(p => EngagementMath.PostRate(p.Counters.Interactions, profile.Followers)).ToList();
+        var engagement = new CreatorEngagement(
+            rates.Count,
+            posts.OfType<Post>().Sum(p => p.Counters.Interactions),
+            EngagementMath.Mean(rates),
+            EngagementMath.Median(rates));
+        return new CreatorView(profile.Handle, profile.DisplayName, profile.Niches, profile.Bio, profile.Followers, profile.Tier, profile.Posts, profile.CreatedAt, engagement);
+    }
+}

@@ -1,0 +1,53 @@
+using Community.Host.Api;
+using Community.Host.Auth;
+using Community.Host.Hubs;
+using Community.Host.Realtime;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Community.Host.Hosting;
+
+/// <summary>Builds the whole host: silo, web API and hub. Tests build real hosts through the same method.</summary>
+public static class CommunityApp
+{
+    public const string HubPath = "/hubs/community";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
+        builder.AddCommunityErrors();
+        builder.AddCommunitySilo();
+        builder.AddCommunityAuth();
+        builder.AddCommunityRealtime();
+        builder.AddCommunityHealth();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseWebSockets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthApi();
+        app.MapDevTokenApi();
+        app.MapCreatorsApi();
+        app.MapPostsApi();
+        app.MapHub<CommunityHub>(HubPath);
+        return app;
+    }
+
+    private static WebApplicationBuilder AddCommunityRealtime(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR(o =>
+        {
+            o.MaximumReceiveMessageSize = 32 * 1024;
+            o.AddFilter<HubErrorFilter>();
+        });
+        builder.Services.AddSingleton<HostRelay>();
+        // Registered after the silo so it starts once the silo takes calls, and before Kestrel takes connections.
+        builder.Services.AddHostedService<RelayRegistration>();
+        return builder;
+    }
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Community.Host.Hosting;
+
+public enum StorageProvider
+{
+    /// <summary>Azure Storage (Azurite locally): clustering, grain state, reminders and streams.</summary>
+    AzureStorage,
+
+    /// <summary>Everything in this process's memory: for demos and quick tries; lost on exit, one host only.</summary>
+    Memory,
+}
+
+/// <summary>Section <c>Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    [Required]
+    public StorageProvider? Provider { get; set; }
+
+    /// <summary>Azure Storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Prefix of the project's own tables (letters and digits).</summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,30}$")]
+    public string TablePrefix { get; set; } = "community";
+
+    /// <summary>How long one storage call may take before the caller gets a 503.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.5", "00:01:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Section <c>Cluster</c>: how this host's silo finds the others.</summary>
+public sealed class ClusterHostOptions
+{
+    public const string Section = "Cluster";
+
+    [Required]
+    public string ClusterId { get; set; } = "community-dev";
+
+    [Required]
+    public string ServiceId { get; set; } = "community";
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Name or address other silos reach this one at; defaults to 127.0.0.1.</summary>
+    public string? AdvertisedHost { get; set; }
+}
+
+/// <summary>Section <c>Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>Whether <c>POST /api/dev/token</c> signs tokens for any handle. Never in production.</summary>
+    public bool DevTokens { get; set; }
+
+    /// <summary>HMAC key (at least 32 characters) for tokens this service signs and validates.</summary>
+    public string? SigningKey { get; set; }
+
+    public string Issuer { get; set; } = "community";
+
+    public string Audience { get; set; } = "community";
+
+    /// <summary>An OpenID Connect authority whose tokens are accepted instead of self-signed ones.</summary>
+    public string? Authority { get; set; }
+
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Sockets;
+using Azure.Core;
+using Azure.Data.Tables;
+using Community.Grains;
+using Community.Grains.Storage;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Community.Host.Hosting;
+
+public static class OrleansHostingExtensions
+{
+    /// <summary>Co-hosts the Orleans silo with the chosen storage: Azure Table clustering, grain state and reminders, or all in memory.</summary>
+    public static WebApplicationBuilder AddCommunitySilo(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Provider != StorageProvider.AzureStorage || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Storage:ConnectionString is required when Storage:Provider is AzureStorage.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<ClusterHostOptions>().BindConfiguration(ClusterHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var cluster = builder.Configuration.GetSection(ClusterHostOptions.Section).Get<ClusterHostOptions>() ?? new ClusterHostOptions();
+        if (storage.Provider is null)
+        {
+            throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions),
+                ["Storage:Provider must be set to AzureStorage or Memory (no storage is chosen silently)."]);
+        }
+
+        builder.Services.AddCommunityGrains();
+        if (storage.Provider == StorageProvider.Memory)
+        {
+            builder.Services.AddSingleton<ILogStoreFactory, MemoryLogStoreFactory>();
+        }
+        else
+        {
+            var tables = CreateTableClient(storage);
+            builder.Services.AddSingleton(tables);
+            builder.Services.AddSingleton<ILogStoreFactory>(new AzureTableLogStoreFactory(tables, storage.TablePrefix));
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(ResolveAdvertised(cluster.AdvertisedHost), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedHost is not null);
+
+            if (storage.Provider == StorageProvider.Memory)
+            {
+                silo.UseDevelopmentClustering(new IPEndPoint(ResolveAdvertised(cluster.AdvertisedHost), cluster.SiloPort));
+                silo.AddMemoryGrainStorage(GrainStorage.ProviderName);
+                silo.UseInMemoryReminderService();
+                return;
+            }
+
+            var tables = CreateTableClient(storage);
+            silo.UseAzureStorageClustering(o =>
+            {
+                o.TableServiceClient = tables;
+                o.TableName = storage.TablePrefix + "membership";
+            });
+            silo.AddAzureTableGrainStorage(GrainStorage.ProviderName, o =>
+            {
+                o.TableServiceClient = tables;
+                o.TableName = storage.TablePrefix + "grainstate";
+                // JSON of the state's own shape, without .NET type names, so renaming a type never strands stored state.
+                o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
+            });
+            silo.UseAzureTableReminderService(o =>
+            {
+                o.TableServiceClient = tables;
+                o.TableName = storage.TablePrefix + "reminders";
+            });
+        });
+
+        return builder;
+    }
+
+    public static TableServiceClient CreateTableClient(StorageOptions storage)
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = storage.Timeout;
+        return new TableServiceClient(storage.ConnectionString, options);
+    }
+
+    private static IPAddress ResolveAdvertised(string? host)
+    {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            return IPAddress.Loopback;
+        }
+
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        return Dns.GetHostAddresses(host).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+    }
+}

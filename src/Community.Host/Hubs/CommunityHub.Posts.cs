@@ -1,0 +1,36 @@
+using Community.Posts;
+using Community.Realtime;
+using Community.Validation;
+
+namespace Community.Host.Hubs;
+
+public sealed partial class CommunityHub
+{
+    /// <summary>Joins the post's live feed and returns what the caller missed after <paramref name="afterSeq"/>.</summary>
+    public async Task<CommentCatchUp> SubscribePost(string postId, long? afterSeq)
+    {
+        var post = grains.GetGrain<IPostGrain>(PostKey.Require(postId));
+        var after = Limits.AfterSeq(afterSeq);
+        // Join first, then read: an event racing the read arrives twice (clients skip seq ≤ lastSeq), never zero times.
+        await Groups.AddToGroupAsync(Context.ConnectionId, Topics.Post(postId));
+        try
+        {
+            return await post.CatchUp(after);
+        }
+        catch
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Post(postId));
+            throw;
+        }
+    }
+
+    public Task UnsubscribePost(string postId) =>
+        Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Post(PostKey.Require(postId)));
+
+    public Task<Comment> Comment(string postId, string text, string? replyTo, string? clientId) =>
+        grains.GetGrain<IPostGrain>(PostKey.Require(postId))
+            .AddComment(Me, Limits.Text(text, "comment"), replyTo, Limits.ClientId(clientId));
+
+    public Task<PostCounters> React(string postId, string kind) =>
+        grains.GetGrain<IPostGrain>(PostKey.Require(postId)).React(Me, Reactions.Parse(kind));
+}

@@ -1,0 +1,105 @@
+using Community.Grains.Realtime;
+using Community.Realtime;
+using Orleans.Runtime;
+
+namespace Community.Host.Realtime;
+
+/// <summary>
+/// Registers this host's relay with the directory before the host takes connections, re-registers on a
+/// heartbeat (a directory that moved silos is rebuilt within one beat), and drops dead hosts as soon as
+/// cluster membership declares their silo dead.
+/// </summary>
+public sealed partial class RelayRegistration(
+    IGrainFactory grains,
+    HostRelay relay,
+    RelayRegistry registry,
+    ILocalSiloDetails silo,
+    IClusterMembershipService membership,
+    ILogger<RelayRegistration> logger) : IHostedService, IDisposable
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
+    private readonly CancellationTokenSource _stopping = new();
+    private RelayEntry? _entry;
+    private Task? _background;
+
+    private IRelayDirectoryGrain Directory => grains.GetGrain<IRelayDirectoryGrain>(0);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var reference = grains.CreateObjectReference<IRealtimeRelay>(relay);
+        _entry = new RelayEntry(silo.SiloAddress.ToParsableString(), silo.SiloAddress, reference);
+        registry.Update(await Directory.Register(_entry));
+        _background = Task.WhenAll(HeartbeatAsync(_stopping.Token), WatchMembershipAsync(_stopping.Token));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_entry is not null)
+        {
+            try
+            {
+                await Directory.Unregister(_entry.HostId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                LogUnregisterFailed(logger, ex);
+            }
+        }
+
+        if (_background is not null)
+        {
+            await _background.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Heartbeat);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            try
+            {
+                var set = await Directory.Register(_entry!);
+                if (set.Version >= registry.Current.Version)
+                {
+                    registry.Update(set);
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogHeartbeatFailed(logger, ex);
+            }
+        }
+    }
+
+    private async Task WatchMembershipAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
+        {
+            var dead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress).ToList();
+            if (dead.Count == 0 || !registry.Current.Relays.Any(r => dead.Contains(r.Silo)))
+            {
+                continue;
+            }
+
+            registry.RemoveSilos(dead);
+            try
+            {
+                await Directory.Prune(dead);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogHeartbeatFailed(logger, ex);
+            }
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relay heartbeat failed; will retry.")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not unregister the relay on stop.")]
+    private static partial void LogUnregisterFailed(ILogger logger, Exception ex);
+}
