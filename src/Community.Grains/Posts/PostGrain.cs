@@ -1,3 +1,4 @@
+using System.Globalization;
 using Community.Errors;
 using Community.Grains.Realtime;
 using Community.Grains.Storage;
@@ -10,67 +11,47 @@ using Orleans.Concurrency;
 namespace Community.Grains.Posts;
 
 /// <summary>
-/// A post and its comment stream. Writes are group-committed: while one batch is being stored, the
-/// comments and reactions that arrive queue up and are stored together in the next batch, one Table
-/// transaction for up to 99 rows. A caller's task completes only after its batch is stored, and events
-/// are published only for stored items, so every acknowledged comment has a seq without gaps.
+/// A post and its comment stream. Comments and reactions are group-committed through a <see cref="Journal{THead}"/>
+/// (the post's partition: head = post and counters, a row per comment, per client id, per like and save).
+/// Events are published only for stored items, so every acknowledged comment has a gap-free seq.
+/// Reentrant so that calls queue into the next batch while one is being stored.
 /// </summary>
 [Reentrant]
-public sealed partial class PostGrain(
-    ILogStoreFactory stores,
-    RelayRegistry relays,
-    TimeProvider time,
-    ILogger<PostGrain> logger) : Grain, IPostGrain
+public sealed class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
 {
     public const string Table = "posts";
-    private const int RecentCapacity = 512;
     private const int MaxCatchUp = 1_000;
-    private const int ClientIdMemory = 10_000;
-    private const int ReactorMemory = 100_000;
-    private const int MaxHeadConflicts = 3;
 
-    private readonly ILogStore _store = stores.Get(Table);
-    private readonly RealtimeFanout _fanout = new(relays, logger);
-    private readonly List<Comment> _recent = [];
-    private readonly Dictionary<string, long> _clientIds = new(StringComparer.Ordinal);
-    private readonly Queue<string> _clientIdOrder = new();
-    private readonly HashSet<string> _reacted = new(StringComparer.Ordinal);
-    private readonly List<PendingOp> _pending = [];
-    private bool _committing;
-    private Task? _loading;
-    private bool _loaded;
-    private PostHead? _head;
-    private string? _etag;
+    private readonly ILogStore _store;
+    private readonly TimeProvider _time;
+    private readonly RealtimeFanout _fanout;
+    private readonly Journal<PostHead> _journal;
+    private readonly SeqWindow<Comment> _recent = new(c => c.Seq);
+    private readonly RecentMap<long> _clientIds = new(10_000);
+    private readonly RecentMap<bool> _reacted = new(100_000);
+
+    public PostGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<PostGrain> logger)
+    {
+        _store = stores.Get(Table);
+        _time = time;
+        _fanout = new RealtimeFanout(relays, logger);
+        _journal = new Journal<PostHead>(_store, PostId, this, logger);
+        _journal.Reloaded += _recent.Clear;
+    }
 
     private string PostId => this.GetPrimaryKeyString();
 
     public async Task<Post> Create(string creator, string text, string? campaignId)
     {
-        await EnsureLoadedAsync();
-        if (_head is not null)
-        {
-            throw CommunityException.Conflict($"Post '{PostId}' already exists.");
-        }
-
-        var head = new PostHead(creator, Limits.Text(text, "post text"), campaignId, time.GetUtcNow());
-        try
-        {
-            _etag = await _store.CommitAsync(PostId, null, LogJson.Write(head), []);
-        }
-        catch (LogConflictException)
-        {
-            _loaded = false;
-            throw CommunityException.Conflict($"Post '{PostId}' already exists.");
-        }
-
-        _head = head;
+        var head = new PostHead(creator, Limits.Text(text, "post text"), campaignId, _time.GetUtcNow());
+        await _journal.CreateAsync(head, $"Post '{PostId}' already exists.");
         return head.ToPost(PostId);
     }
 
     public async Task<Post?> Get()
     {
-        await EnsureLoadedAsync();
-        return _head?.ToPost(PostId);
+        await _journal.EnsureLoadedAsync();
+        return _journal.Head?.ToPost(PostId);
     }
 
     public async Task<Comment> AddComment(string author, string text, string? replyTo, string? clientId)
@@ -86,9 +67,9 @@ public sealed partial class PostGrain(
                 return await GetCommentAsync(knownSeq);
             }
 
-            if (_pending.OfType<PendingComment>().FirstOrDefault(p => p.DedupeKey == dedupeKey) is { } inFlight)
+            if (_journal.FindPending<CommentOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
             {
-                return await inFlight.Completion.Task;
+                return await inFlight.Task;
             }
         }
 
@@ -105,9 +86,7 @@ public sealed partial class PostGrain(
             thread = parent.ReplyTo ?? parent.Id;
         }
 
-        var op = new PendingComment(author, text, thread, clientId, dedupeKey);
-        Enqueue(op);
-        return await op.Completion.Task;
+        return await _journal.Submit(new CommentOp(author, text, thread, clientId, dedupeKey));
     }
 
     public async Task<PostCounters> React(string user, ReactionKind kind)
@@ -118,224 +97,54 @@ public sealed partial class PostGrain(
             return head.Counters(PostId);
         }
 
-        var op = new PendingReaction(user, kind);
-        Enqueue(op);
-        return await op.Completion.Task;
+        return await _journal.Submit(new ReactionOp(user, kind));
     }
 
     public async Task<CommentPage> GetComments(long afterSeq, int limit)
     {
         var head = await RequireHeadAsync();
-        var items = await ReadRangeAsync(afterSeq, head.LastSeq, limit);
-        return new CommentPage(items, head.LastSeq);
+        return new CommentPage(await _recent.ReadAsync(_store, PostId, afterSeq, head.LastSeq, limit), head.LastSeq);
     }
 
     public async Task<CommentCatchUp> CatchUp(long afterSeq)
     {
         var head = await RequireHeadAsync();
-        var missed = await ReadRangeAsync(afterSeq, head.LastSeq, MaxCatchUp);
-        var hasMore = missed.Count > 0 ? missed[^1].Seq < head.LastSeq : afterSeq < head.LastSeq;
+        var missed = await _recent.ReadAsync(_store, PostId, afterSeq, head.LastSeq, MaxCatchUp);
+        var hasMore = (missed.Count > 0 ? missed[^1].Seq : afterSeq) < head.LastSeq;
         return new CommentCatchUp(head.LastSeq, missed, hasMore);
     }
 
-    private async Task<IReadOnlyList<Comment>> ReadRangeAsync(long afterSeq, long lastSeq, int limit)
+    PostHead IJournalOwner<PostHead>.Plan(PostHead head, JournalOp op, List<LogWrite> writes)
     {
-        if (afterSeq >= lastSeq)
+        switch (op)
         {
-            return [];
-        }
-
-        if (_recent.Count > 0 && _recent[0].Seq <= afterSeq + 1)
-        {
-            var start = (int)(afterSeq + 1 - _recent[0].Seq);
-            return _recent.GetRange(start, Math.Min(limit, _recent.Count - start));
-        }
-
-        var rows = await _store.RangeAsync(PostId, LogKeys.Seq(afterSeq + 1), LogKeys.Seq(lastSeq + 1), limit);
-        return rows.Select(r => LogJson.Read<Comment>(r.Data)).ToList();
-    }
-
-    private async Task<Comment> GetCommentAsync(long seq)
-    {
-        if (_recent.Count > 0 && seq >= _recent[0].Seq && seq <= _recent[^1].Seq)
-        {
-            return _recent[(int)(seq - _recent[0].Seq)];
-        }
-
-        var row = await _store.ReadAsync(PostId, LogKeys.Seq(seq))
-            ?? throw CommunityException.NotFound($"Comment {CommentKey.Format(PostId, seq)} does not exist.");
-        return LogJson.Read<Comment>(row.Data);
-    }
-
-    private async Task<PostHead> RequireHeadAsync()
-    {
-        await EnsureLoadedAsync();
-        return _head ?? throw CommunityException.NotFound($"There is no post '{PostId}'.");
-    }
-
-    private Task EnsureLoadedAsync()
-    {
-        if (_loaded)
-        {
-            return Task.CompletedTask;
-        }
-
-        return _loading ??= LoadAsync();
-    }
-
-    private async Task LoadAsync()
-    {
-        try
-        {
-            var stored = await _store.ReadHeadAsync(PostId);
-            _head = stored is null ? null : LogJson.Read<PostHead>(stored.Data);
-            _etag = stored?.ETag;
-            _recent.Clear();
-            _loaded = true;
-        }
-        finally
-        {
-            _loading = null;
-        }
-    }
-
-    private void Enqueue(PendingOp op)
-    {
-        _pending.Add(op);
-        if (!_committing)
-        {
-            _committing = true;
-            _ = CommitLoopAsync();
-        }
-    }
-
-    private async Task CommitLoopAsync()
-    {
-        try
-        {
-            while (_pending.Count > 0)
-            {
-                await CommitBatchAsync(TakeBatch());
-            }
-        }
-        finally
-        {
-            _committing = false;
-        }
-    }
-
-    private List<PendingOp> TakeBatch()
-    {
-        var budget = ILogStore.MaxBatch - 1;
-        var count = 0;
-        while (count < _pending.Count && _pending[count].Writes <= budget)
-        {
-            budget -= _pending[count].Writes;
-            count++;
-        }
-
-        var batch = _pending.GetRange(0, count);
-        _pending.RemoveRange(0, count);
-        return batch;
-    }
-
-    private async Task CommitBatchAsync(List<PendingOp> batch)
-    {
-        var headConflicts = 0;
-        while (batch.Count > 0)
-        {
-            try
-            {
-                if (!_loaded)
+            case CommentOp c:
+                var seq = head.LastSeq + 1;
+                var byCreator = c.Author == head.Creator;
+                c.Planned = new Comment(PostId, seq, CommentKey.Format(PostId, seq), c.Author, c.Text, c.ReplyTo, _time.GetUtcNow(), byCreator);
+                writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(c.Planned)));
+                if (c.ClientId is not null)
                 {
-                    await EnsureLoadedAsync();
+                    writes.Add(LogWrite.Insert(LogKeys.Of("k", c.Author, c.ClientId), seq.ToString(CultureInfo.InvariantCulture)));
                 }
 
-                var current = _head ?? throw CommunityException.NotFound($"There is no post '{PostId}'.");
-                var (next, writes, owners) = Plan(current, batch);
-                _etag = await _store.CommitAsync(PostId, _etag, LogJson.Write(next), writes);
-                _head = next;
-                Complete(batch, next);
-                return;
-            }
-            catch (LogConflictException conflict) when (!conflict.IsHead)
-            {
-                var owners = Plan(_head!, batch).Owners;
-                var op = batch[owners[conflict.WriteIndex]];
-                batch.Remove(op);
-                await ResolveDuplicateAsync(op);
-            }
-            catch (LogConflictException) when (++headConflicts <= MaxHeadConflicts)
-            {
-                // Another activation of this post wrote in between (a brief double activation during a
-                // membership change); re-read and re-number this batch on top of what it stored.
-                _loaded = false;
-            }
-            catch (Exception ex)
-            {
-                _loaded = false;
-                var error = ex as CommunityException ?? (ex is LogConflictException
-                    ? CommunityException.Unavailable("The post is being written elsewhere; try again.")
-                    : null);
-                if (error is null)
+                return head with
                 {
-                    LogCommitFailed(logger, ex, PostId);
-                }
-
-                foreach (var op in batch)
-                {
-                    op.Fail(error ?? ex);
-                }
-
-                return;
-            }
+                    LastSeq = seq,
+                    Comments = head.Comments + 1,
+                    CreatorReplies = head.CreatorReplies + (byCreator && c.ReplyTo is not null ? 1 : 0),
+                };
+            case ReactionOp { Kind: ReactionKind.Share }:
+                return head with { Shares = head.Shares + 1 };
+            case ReactionOp r:
+                writes.Add(LogWrite.Insert(ReactionKey(r.Kind, r.User), "1"));
+                return r.Kind == ReactionKind.Like ? head with { Likes = head.Likes + 1 } : head with { Saves = head.Saves + 1 };
+            default:
+                throw new ArgumentException($"Unknown op {op.GetType().Name}.", nameof(op));
         }
     }
 
-    private (PostHead Next, List<LogWrite> Writes, List<int> Owners) Plan(PostHead head, List<PendingOp> batch)
-    {
-        var now = time.GetUtcNow();
-        var writes = new List<LogWrite>(batch.Count * 2);
-        var owners = new List<int>(batch.Count * 2);
-        var next = head;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            switch (batch[i])
-            {
-                case PendingComment c:
-                    var seq = next.LastSeq + 1;
-                    var byCreator = c.Author == head.Creator;
-                    c.Planned = new Comment(PostId, seq, CommentKey.Format(PostId, seq), c.Author, c.Text, c.ReplyTo, now, byCreator);
-                    writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(c.Planned)));
-                    owners.Add(i);
-                    if (c.ClientId is not null)
-                    {
-                        writes.Add(LogWrite.Insert(LogKeys.Of("k", c.Author, c.ClientId), seq.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                        owners.Add(i);
-                    }
-
-                    next = next with
-                    {
-                        LastSeq = seq,
-                        Comments = next.Comments + 1,
-                        CreatorReplies = next.CreatorReplies + (byCreator && c.ReplyTo is not null ? 1 : 0),
-                    };
-                    break;
-                case PendingReaction { Kind: ReactionKind.Share }:
-                    next = next with { Shares = next.Shares + 1 };
-                    break;
-                case PendingReaction r:
-                    writes.Add(LogWrite.Insert(ReactionKey(r.Kind, r.User), "1"));
-                    owners.Add(i);
-                    next = r.Kind == ReactionKind.Like ? next with { Likes = next.Likes + 1 } : next with { Saves = next.Saves + 1 };
-                    break;
-            }
-        }
-
-        return (next, writes, owners);
-    }
-
-    private void Complete(List<PendingOp> batch, PostHead head)
+    void IJournalOwner<PostHead>.Committed(IReadOnlyList<JournalOp> batch, PostHead head)
     {
         var topic = Topics.Post(PostId);
         var counters = head.Counters(PostId);
@@ -343,88 +152,57 @@ public sealed partial class PostGrain(
         {
             switch (op)
             {
-                case PendingComment c:
-                    Remember(c.Planned!);
+                case CommentOp c:
+                    var comment = c.Planned!;
+                    _recent.Add(comment);
                     if (c.DedupeKey is not null)
                     {
-                        RememberClientId(c.DedupeKey, c.Planned!.Seq);
+                        _clientIds.Set(c.DedupeKey, comment.Seq);
                     }
 
-                    c.Completion.TrySetResult(c.Planned!);
-                    _fanout.Publish(topic, ClientEvents.CommentAdded, c.Planned!);
+                    c.Succeed(comment);
+                    _fanout.Publish(topic, ClientEvents.CommentAdded, comment);
                     break;
-                case PendingReaction r:
+                case ReactionOp r:
                     if (r.Kind != ReactionKind.Share)
                     {
-                        RememberReaction(ReactionKey(r.Kind, r.User));
+                        _reacted.Set(ReactionKey(r.Kind, r.User), true);
                     }
 
-                    r.Completion.TrySetResult(counters);
+                    r.Succeed(counters);
                     _fanout.Publish(topic, ClientEvents.ReactionAdded, new ReactionAdded(PostId, r.User, KindName(r.Kind), counters));
                     break;
             }
         }
     }
 
-    private async Task ResolveDuplicateAsync(PendingOp op)
+    async Task IJournalOwner<PostHead>.ResolveConflictAsync(JournalOp op, LogWrite write)
     {
-        try
+        switch (op)
         {
-            switch (op)
-            {
-                case PendingComment c:
-                    var row = await _store.ReadAsync(PostId, LogKeys.Of("k", c.Author, c.ClientId!))
-                        ?? throw CommunityException.Unavailable("The comment's client id conflicted but could not be read back; retry.");
-                    var seq = long.Parse(row.Data, System.Globalization.CultureInfo.InvariantCulture);
-                    RememberClientId(c.DedupeKey!, seq);
-                    c.Completion.TrySetResult(await GetCommentAsync(seq));
-                    break;
-                case PendingReaction r:
-                    RememberReaction(ReactionKey(r.Kind, r.User));
-                    r.Completion.TrySetResult(_head!.Counters(PostId));
-                    break;
-            }
-        }
-        catch (Exception ex)
-        {
-            op.Fail(ex);
+            case CommentOp c:
+                // The client id row exists: this is a retry of a comment stored earlier. Answer with that one.
+                var row = await _store.ReadAsync(PostId, LogKeys.Of("k", c.Author, c.ClientId!))
+                    ?? throw CommunityException.Unavailable("The comment's client id conflicted but could not be read back; retry.");
+                var seq = long.Parse(row.Data, CultureInfo.InvariantCulture);
+                _clientIds.Set(c.DedupeKey!, seq);
+                c.Succeed(await GetCommentAsync(seq));
+                break;
+            case ReactionOp r:
+                _reacted.Set(ReactionKey(r.Kind, r.User), true);
+                r.Succeed(_journal.Head!.Counters(PostId));
+                break;
         }
     }
 
-    private void Remember(Comment comment)
+    private async Task<Comment> GetCommentAsync(long seq) =>
+        await _recent.GetAsync(_store, PostId, seq)
+            ?? throw CommunityException.NotFound($"Comment {CommentKey.Format(PostId, seq)} does not exist.");
+
+    private async Task<PostHead> RequireHeadAsync()
     {
-        if (_recent.Count > 0 && _recent[^1].Seq != comment.Seq - 1)
-        {
-            _recent.Clear();
-        }
-
-        _recent.Add(comment);
-        if (_recent.Count > RecentCapacity)
-        {
-            _recent.RemoveRange(0, _recent.Count - RecentCapacity);
-        }
-    }
-
-    private void RememberClientId(string key, long seq)
-    {
-        if (_clientIds.TryAdd(key, seq))
-        {
-            _clientIdOrder.Enqueue(key);
-            if (_clientIdOrder.Count > ClientIdMemory)
-            {
-                _clientIds.Remove(_clientIdOrder.Dequeue());
-            }
-        }
-    }
-
-    private void RememberReaction(string key)
-    {
-        if (_reacted.Count >= ReactorMemory)
-        {
-            _reacted.Clear();
-        }
-
-        _reacted.Add(key);
+        await _journal.EnsureLoadedAsync();
+        return _journal.Head ?? throw CommunityException.NotFound($"There is no post '{PostId}'.");
     }
 
     private static string ReactionKey(ReactionKind kind, string user) => LogKeys.Of(kind == ReactionKind.Like ? "l" : "v", user);
@@ -436,14 +214,7 @@ public sealed partial class PostGrain(
         _ => "save",
     };
 
-    private abstract class PendingOp
-    {
-        public abstract int Writes { get; }
-
-        public abstract void Fail(Exception ex);
-    }
-
-    private sealed class PendingComment(string author, string text, string? replyTo, string? clientId, string? dedupeKey) : PendingOp
+    private sealed class CommentOp(string author, string text, string? replyTo, string? clientId, string? dedupeKey) : JournalOp<Comment>
     {
         public string Author { get; } = author;
 
@@ -457,26 +228,15 @@ public sealed partial class PostGrain(
 
         public Comment? Planned { get; set; }
 
-        public TaskCompletionSource<Comment> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
         public override int Writes => ClientId is null ? 1 : 2;
-
-        public override void Fail(Exception ex) => Completion.TrySetException(ex);
     }
 
-    private sealed class PendingReaction(string user, ReactionKind kind) : PendingOp
+    private sealed class ReactionOp(string user, ReactionKind kind) : JournalOp<PostCounters>
     {
         public string User { get; } = user;
 
         public ReactionKind Kind { get; } = kind;
 
-        public TaskCompletionSource<PostCounters> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
         public override int Writes => Kind == ReactionKind.Share ? 0 : 1;
-
-        public override void Fail(Exception ex) => Completion.TrySetException(ex);
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing a batch of post {PostId} failed.")]
-    private static partial void LogCommitFailed(ILogger logger, Exception ex, string postId);
 }

@@ -1,0 +1,221 @@
+using Community.Errors;
+using Microsoft.Extensions.Logging;
+
+namespace Community.Grains.Storage;
+
+/// <summary>A write waiting in a <see cref="Journal{THead}"/>: how many rows it adds, and how its caller learns the outcome.</summary>
+public abstract class JournalOp
+{
+    /// <summary>Rows this op writes besides the head (a batch holds at most 99).</summary>
+    public abstract int Writes { get; }
+
+    public abstract void Fail(Exception ex);
+}
+
+/// <summary>A journal op whose caller awaits a <typeparamref name="TResult"/>.</summary>
+public abstract class JournalOp<TResult> : JournalOp
+{
+    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<TResult> Task => _completion.Task;
+
+    public void Succeed(TResult result) => _completion.TrySetResult(result);
+
+    public override void Fail(Exception ex) => _completion.TrySetException(ex);
+}
+
+/// <summary>What a stream's grain tells its journal: how an op changes the head, and what to do once it is stored.</summary>
+public interface IJournalOwner<THead>
+{
+    /// <summary>Plans <paramref name="op"/> on top of <paramref name="head"/>: appends its rows to <paramref name="writes"/>, returns the head after it. May run again for the same op after a conflict.</summary>
+    THead Plan(THead head, JournalOp op, List<LogWrite> writes);
+
+    /// <summary>The batch is stored: complete the ops, update caches, publish events.</summary>
+    void Committed(IReadOnlyList<JournalOp> batch, THead head);
+
+    /// <summary>One of <paramref name="op"/>'s inserts hit an existing row (a retried client id, a second like): complete it from what is stored. The op leaves the batch.</summary>
+    Task ResolveConflictAsync(JournalOp op, LogWrite write);
+}
+
+/// <summary>
+/// Group commit for one stream (one partition of an <see cref="ILogStore"/>), used from its grain's context.
+/// One batch is in flight at a time; ops that arrive meanwhile are stored together in the next one, so the
+/// storage cost per item falls as traffic grows. An op's caller hears back only once its batch is stored
+/// (or failed as a whole: nothing half-done). If another activation wrote the partition (the head's ETag
+/// moved), the journal re-reads the head and re-plans the batch on top of it.
+/// </summary>
+public sealed partial class Journal<THead>(ILogStore store, string partition, IJournalOwner<THead> owner, ILogger logger)
+    where THead : class
+{
+    private const int MaxHeadConflicts = 3;
+
+    private readonly List<JournalOp> _pending = [];
+    private bool _committing;
+    private Task? _loading;
+    private bool _loaded;
+    private string? _etag;
+
+    /// <summary>The stored head as of the last load or commit; null when the stream does not exist.</summary>
+    public THead? Head { get; private set; }
+
+    /// <summary>Raised after the head was (re)loaded from storage, so the owner can drop caches.</summary>
+    public event Action? Reloaded;
+
+    public Task EnsureLoadedAsync() => _loaded ? Task.CompletedTask : _loading ??= LoadAsync();
+
+    /// <summary>Stores the first head of a new stream; 409 when it exists.</summary>
+    public async Task CreateAsync(THead head, string alreadyExists)
+    {
+        await EnsureLoadedAsync();
+        if (Head is not null)
+        {
+            throw CommunityException.Conflict(alreadyExists);
+        }
+
+        try
+        {
+            _etag = await store.CommitAsync(partition, null, LogJson.Write(head), []);
+            Head = head;
+        }
+        catch (LogConflictException)
+        {
+            _loaded = false;
+            throw CommunityException.Conflict(alreadyExists);
+        }
+    }
+
+    /// <summary>Queues <paramref name="op"/> for the next batch and returns when that batch is stored.</summary>
+    public Task<TResult> Submit<TResult>(JournalOp<TResult> op)
+    {
+        _pending.Add(op);
+        if (!_committing)
+        {
+            _committing = true;
+            _ = CommitLoopAsync();
+        }
+
+        return op.Task;
+    }
+
+    /// <summary>Whether an op like this is already queued (to coalesce retries that arrive while the first is in flight).</summary>
+    public TOp? FindPending<TOp>(Func<TOp, bool> match) where TOp : JournalOp =>
+        _pending.OfType<TOp>().FirstOrDefault(match);
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            var stored = await store.ReadHeadAsync(partition);
+            Head = stored is null ? null : LogJson.Read<THead>(stored.Data);
+            _etag = stored?.ETag;
+            _loaded = true;
+            Reloaded?.Invoke();
+        }
+        finally
+        {
+            _loading = null;
+        }
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        try
+        {
+            while (_pending.Count > 0)
+            {
+                await CommitBatchAsync(TakeBatch());
+            }
+        }
+        finally
+        {
+            _committing = false;
+        }
+    }
+
+    private List<JournalOp> TakeBatch()
+    {
+        var budget = ILogStore.MaxBatch - 1;
+        var count = 0;
+        while (count < _pending.Count && _pending[count].Writes <= budget)
+        {
+            budget -= _pending[count].Writes;
+            count++;
+        }
+
+        count = Math.Max(count, 1);
+        var batch = _pending.GetRange(0, count);
+        _pending.RemoveRange(0, count);
+        return batch;
+    }
+
+    private async Task CommitBatchAsync(List<JournalOp> batch)
+    {
+        var headConflicts = 0;
+        while (batch.Count > 0)
+        {
+            List<int> owners = [];
+            List<LogWrite> writes = [];
+            try
+            {
+                await EnsureLoadedAsync();
+                var next = Head ?? throw CommunityException.NotFound("This stream does not exist.");
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    next = owner.Plan(next, batch[i], writes);
+                    while (owners.Count < writes.Count)
+                    {
+                        owners.Add(i);
+                    }
+                }
+
+                _etag = await store.CommitAsync(partition, _etag, LogJson.Write(next), writes);
+                Head = next;
+                owner.Committed(batch, next);
+                return;
+            }
+            catch (LogConflictException conflict) when (!conflict.IsHead && conflict.WriteIndex < owners.Count)
+            {
+                var op = batch[owners[conflict.WriteIndex]];
+                batch.Remove(op);
+                try
+                {
+                    await owner.ResolveConflictAsync(op, writes[conflict.WriteIndex]);
+                }
+                catch (Exception ex)
+                {
+                    op.Fail(ex);
+                }
+            }
+            catch (LogConflictException) when (++headConflicts <= MaxHeadConflicts)
+            {
+                // Another activation of this stream wrote in between (a brief double activation while the
+                // cluster's membership changes): re-read the head and re-number this batch on top of it.
+                _loaded = false;
+            }
+            catch (Exception ex)
+            {
+                _loaded = false;
+                var error = ex switch
+                {
+                    CommunityException c => c,
+                    LogConflictException => CommunityException.Unavailable("This stream is being written elsewhere; try again."),
+                    _ => null,
+                };
+                if (error is null)
+                {
+                    LogCommitFailed(logger, ex, partition);
+                }
+
+                foreach (var op in batch)
+                {
+                    op.Fail(error ?? ex);
+                }
+
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing a batch of stream {Partition} failed.")]
+    private static partial void LogCommitFailed(ILogger logger, Exception ex, string partition);
+}
