@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Community.Host.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Community.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One real Community host (silo + Kestrel on a free loopback port) in this test process, on the run's
+/// Azurite. Hosts built with the same <see cref="ClusterId"/> form one Orleans cluster.
+/// </summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _anonymous;
+
+    private TestHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        _anonymous = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestHost> StartAsync(string clusterId, string? connectionString = null, IDictionary<string, string?>? settings = null)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "AzureStorage",
+            ["Storage:ConnectionString"] = connectionString ?? TestStorage.ConnectionString,
+            ["Storage:Timeout"] = "00:00:03",
+            ["Cluster:ClusterId"] = clusterId,
+            ["Cluster:ServiceId"] = "community-tests",
+            ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Auth:DevTokens"] = "true",
+            ["Auth:SigningKey"] = SigningKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore.SignalR"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Error",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        var app = CommunityApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], b => b.Configuration.AddInMemoryCollection(config));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestHost(app, new Uri(address));
+    }
+
+    /// <summary>A dev token for <paramref name="user"/>, signed by this host (every test host shares the key).</summary>
+    public async Task<string> TokenAsync(string user)
+    {
+        var response = await _anonymous.PostAsJsonAsync("/api/dev/token", new { user });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenBody>();
+        return body!.Token;
+    }
+
+    /// <summary>An HTTP client signed in as <paramref name="user"/> (no token when null).</summary>
+    public async Task<HttpClient> ClientAsync(string? user)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (user is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(user));
+        }
+
+        return client;
+    }
+
+    /// <summary>A real SignalR client over a WebSocket to this host's hub, signed in as <paramref name="user"/>.</summary>
+    public async Task<HubConnection> ConnectAsync(string user)
+    {
+        var token = await TokenAsync(user);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, CommunityApp.HubPath), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    public async Task StopAsync() => await _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        _anonymous.Dispose();
+        try
+        {
+            await _app.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _app.DisposeAsync();
+    }
+
+    private sealed record TokenBody(string Token);
+}
