@@ -6,7 +6,7 @@ namespace Community.Identity;
 /// <summary>A user's handle: <c>^[a-z0-9_]{3,30}$</c>. Every user, fan, creator or brand, is one.</summary>
 public static partial class Handle
 {
-    [GeneratedRegex("^[a-z0-9_]{3,30}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9_]{3,30}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool IsValid(string? handle) => handle is not null && Pattern().IsMatch(handle);

@@ -34,7 +34,9 @@ public static class CommentKey
         }
 
         postId = commentId[..PostKey.Length];
+        // One comment has one id: no leading zeros.
         return PostKey.IsValid(postId)
+            && commentId[PostKey.Length + 1] != '0'
             && long.TryParse(commentId.AsSpan(PostKey.Length + 1), System.Globalization.NumberStyles.None, null, out seq)
             && seq > 0;
     }

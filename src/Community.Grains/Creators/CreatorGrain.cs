@@ -86,7 +86,7 @@ public sealed class CreatorGrain(
     }
 
     public async Task<bool> IsFollower(string fan) =>
-        await _follows.ReadAsync(Handle, FollowerKey(fan)) is not null;
+        Identity.Handle.IsValid(fan) && await _follows.ReadAsync(Handle, FollowerKey(fan)) is not null;
 
     public async Task<Post> Publish(string text, string? campaignId)
     {

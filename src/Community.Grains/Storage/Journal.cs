@@ -159,9 +159,23 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
             {
                 await EnsureLoadedAsync();
                 var next = Head ?? throw CommunityException.NotFound("This stream does not exist.");
+                var keys = new HashSet<string>(StringComparer.Ordinal);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    next = owner.Plan(next, batch[i], writes);
+                    var before = writes.Count;
+                    var planned = owner.Plan(next, batch[i], writes);
+                    if (!AllNew(writes, before, keys))
+                    {
+                        // Two ops of one batch touch the same row (one user liking twice at once): a table
+                        // transaction refuses that outright, so the later op waits for the next batch, where
+                        // it meets the stored row and resolves as a repeat.
+                        writes.RemoveRange(before, writes.Count - before);
+                        _pending.Insert(0, batch[i]);
+                        batch.RemoveAt(i--);
+                        continue;
+                    }
+
+                    next = planned;
                     while (owners.Count < writes.Count)
                     {
                         owners.Add(i);
@@ -214,6 +228,26 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
                 return;
             }
         }
+    }
+
+    private static bool AllNew(List<LogWrite> writes, int from, HashSet<string> keys)
+    {
+        for (var w = from; w < writes.Count; w++)
+        {
+            if (keys.Contains(writes[w].Key))
+            {
+                for (var undo = from; undo < w; undo++)
+                {
+                    keys.Remove(writes[undo].Key);
+                }
+
+                return false;
+            }
+
+            keys.Add(writes[w].Key);
+        }
+
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing a batch of stream {Partition} failed.")]

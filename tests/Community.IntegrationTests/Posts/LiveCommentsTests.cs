@@ -167,4 +167,19 @@ public sealed class LiveCommentsTests(ClusterFixture cluster)
         var seen = await reactions.WaitForAsync(_ => true, count: 3);
         Assert.Equal(["like", "share", "share"], seen.Select(r => r.Kind));
     }
+
+    [Fact]
+    public async Task Many_likes_sent_at_once_by_one_user_count_once()
+    {
+        var creator = ClusterFixture.Unique("cr");
+        var postId = await (await cluster.A.CreatorAsync(creator)).PublishAsync(creator);
+        await using var fan = await cluster.B.ConnectAsync(ClusterFixture.Unique("fan"));
+        await using var other = await cluster.A.ConnectAsync(ClusterFixture.Unique("fan"));
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => fan.InvokeAsync<PostCounters>("React", postId, "like"))
+            .Append(other.InvokeAsync<PostCounters>("React", postId, "like")));
+
+        var post = await (await cluster.A.ClientAsync(creator)).GetFromJsonAsync<Post>($"/api/posts/{postId}", Api.Json);
+        Assert.Equal(2, post!.Likes);
+    }
 }
