@@ -43,6 +43,9 @@ public static class CommunityApp
         builder.Services.AddSignalR(o =>
         {
             o.MaximumReceiveMessageSize = 32 * 1024;
+            // Safe because HubErrorFilter turns every method failure into a worded HubException; what this adds is
+            // the reason a connection was closed (such as a message over the size limit), which clients need.
+            o.EnableDetailedErrors = true;
             o.AddFilter<HubErrorFilter>();
         });
         builder.Services.AddSingleton<HostRelay>();

@@ -33,6 +33,14 @@ public static class Api
         return (await response.Content.ReadFromJsonAsync<Comment>(Json))!;
     }
 
+    /// <summary>The status a hub error names: SignalR clients show "… HubException: 404 Not found: …".</summary>
+    public static int StatusOf(Microsoft.AspNetCore.SignalR.HubException error)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(error.Message, @"HubException: (\d{3}) ");
+        Assert.True(match.Success, $"The hub error does not name a status: {error.Message}");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Reads a problem details response and checks its status; returns its detail.</summary>
     public static async Task<string> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
