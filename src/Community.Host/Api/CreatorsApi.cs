@@ -3,6 +3,7 @@ using Community.Creators;
 using Community.Errors;
 using Community.Grains.Engagement;
 using Community.Host.Auth;
+using Community.Host.Hosting;
 using Community.Identity;
 using Community.Posts;
 
@@ -54,7 +55,7 @@ public static class CreatorsApi
             RequireSelf(handle, user, "publish as this creator");
             var post = await grains.GetGrain<ICreatorGrain>(handle).Publish(Validation.Limits.Text(input.Text, "post text"), input.CampaignId);
             return TypedResults.Created($"/api/posts/{post.PostId}", await PostsApi.ViewAsync(post, grains));
-        });
+        }).AddEndpointFilter<WriteLimitFilter>();
 
         return app;
     }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Community.Creators;
 using Community.Grains.Engagement;
 using Community.Host.Auth;
+using Community.Host.Hosting;
 using Community.Posts;
 using Community.Validation;
 
@@ -48,10 +49,11 @@ public static class PostsApi
             var comment = await Grain(grains, postId).AddComment(
                 user.Handle(), Limits.Text(input.Text, "comment"), input.ReplyTo, Limits.ClientId(input.ClientId));
             return TypedResults.Created($"/api/posts/{postId}/comments?afterSeq={comment.Seq - 1}&limit=1", comment);
-        });
+        }).AddEndpointFilter<WriteLimitFilter>();
 
         posts.MapPost("/reactions", async (string postId, ReactionInput input, ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok(await Grain(grains, postId).React(user.Handle(), Reactions.Parse(input.Kind))));
+            TypedResults.Ok(await Grain(grains, postId).React(user.Handle(), Reactions.Parse(input.Kind))))
+            .AddEndpointFilter<WriteLimitFilter>();
 
         return app;
     }

@@ -20,6 +20,7 @@ public static class CommunityApp
         builder.AddCommunityErrors();
         builder.AddCommunitySilo();
         builder.AddCommunityAuth();
+        builder.AddCommunityWriteLimits();
         builder.AddCommunityRealtime();
         builder.AddCommunityHealth();
 
@@ -47,6 +48,7 @@ public static class CommunityApp
             // the reason a connection was closed (such as a message over the size limit), which clients need.
             o.EnableDetailedErrors = true;
             o.AddFilter<HubErrorFilter>();
+            o.AddFilter<HubWriteLimitFilter>();
         });
         builder.Services.AddSingleton<HostRelay>();
         // Registered after the silo so it starts once the silo takes calls, and before Kestrel takes connections.

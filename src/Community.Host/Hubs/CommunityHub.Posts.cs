@@ -1,3 +1,4 @@
+using Community.Host.Hosting;
 using Community.Posts;
 using Community.Realtime;
 using Community.Validation;
@@ -27,10 +28,12 @@ public sealed partial class CommunityHub
     public Task UnsubscribePost(string postId) =>
         Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Post(PostKey.Require(postId)));
 
+    [RateLimitedWrite]
     public Task<Comment> Comment(string postId, string text, string? replyTo, string? clientId) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId))
             .AddComment(Me, Limits.Text(text, "comment"), replyTo, Limits.ClientId(clientId));
 
+    [RateLimitedWrite]
     public Task<PostCounters> React(string postId, string kind) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId)).React(Me, Reactions.Parse(kind));
 }

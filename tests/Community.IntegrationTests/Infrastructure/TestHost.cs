@@ -46,6 +46,9 @@ public sealed class TestHost : IAsyncDisposable
             ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Auth:DevTokens"] = "true",
             ["Auth:SigningKey"] = SigningKey,
+            // Tests write fast on purpose; FloodTests checks the limit with a host of its own.
+            ["RateLimits:WritesPerSecond"] = "1000",
+            ["RateLimits:Burst"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore.SignalR"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
