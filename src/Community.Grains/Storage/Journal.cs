@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Community.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -183,6 +184,8 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
                 }
 
                 _etag = await store.CommitAsync(partition, _etag, LogJson.Write(next), writes);
+                JournalMetrics.Batches.Add(1);
+                JournalMetrics.Ops.Add(batch.Count);
                 Head = next;
                 owner.Committed(batch, next);
                 return;
@@ -252,4 +255,18 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing a batch of stream {Partition} failed.")]
     private static partial void LogCommitFailed(ILogger logger, Exception ex, string partition);
+}
+
+/// <summary>
+/// Meter <c>Community.Journal</c>: storage transactions and the writes they carried. Their ratio is the
+/// group-commit factor (watch with <c>dotnet-counters monitor -n Community.Host --counters Community.Journal</c>).
+/// </summary>
+public static class JournalMetrics
+{
+    public const string MeterName = "Community.Journal";
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> Batches = Meter.CreateCounter<long>("community.journal.batches", description: "Storage transactions that committed a batch of writes.");
+
+    public static readonly Counter<long> Ops = Meter.CreateCounter<long>("community.journal.ops", description: "Acknowledged writes (comments, reactions, messages …) carried by those batches.");
 }
