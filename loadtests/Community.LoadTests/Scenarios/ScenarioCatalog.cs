@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Community.LoadTests.Cli;
+
+namespace Community.LoadTests.Scenarios;
+
+/// <summary>Every scenario the driver knows, as commands. A new scenario adds one line here.</summary>
+public static class ScenarioCatalog
+{
+    public static IEnumerable<Command> Commands(CommonOptions common) =>
+    [
+        PostFanoutScenario.CreateCommand(common),
+    ];
+}

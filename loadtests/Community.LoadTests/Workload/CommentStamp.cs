@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace Community.LoadTests.Workload;
+
+/// <summary>
+/// The driver's mark inside a comment's text: <c>lt {clientId} {sendTimestamp} {m|w}</c>. A pushed comment carries no
+/// clientId, so its text is what lets a watcher find when it was sent (a <see cref="System.Diagnostics.Stopwatch"/>
+/// timestamp of this process) and whether it belongs to the measured window (<c>m</c>) or the warm-up (<c>w</c>).
+/// </summary>
+public static class CommentStamp
+{
+    private const string Prefix = "lt ";
+
+    public static string Format(string clientId, long sendTimestamp, bool measured) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Prefix}{clientId} {sendTimestamp} {(measured ? 'm' : 'w')}");
+
+    public static bool TryParse(string? text, out long sendTimestamp, out bool measured)
+    {
+        sendTimestamp = 0;
+        measured = false;
+        if (text is null || !text.StartsWith(Prefix, StringComparison.Ordinal) || text.Length < Prefix.Length + 4 || text[^2] != ' ')
+        {
+            return false;
+        }
+
+        var flag = text[^1];
+        var body = text.AsSpan(0, text.Length - 2);
+        var space = body.LastIndexOf(' ');
+        if (flag is not ('m' or 'w') || space < Prefix.Length
+            || !long.TryParse(body[(space + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out sendTimestamp))
+        {
+            return false;
+        }
+
+        measured = flag == 'm';
+        return true;
+    }
+}
