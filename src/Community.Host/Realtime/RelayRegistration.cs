@@ -86,7 +86,10 @@ public sealed partial class RelayRegistration(
             registry.RemoveSilos(dead);
             try
             {
-                await Directory.Prune(dead);
+                // The directory may have lived on the silo that died and come back empty elsewhere:
+                // register again now rather than at the next heartbeat, so no host goes unlisted for long.
+                await Directory.Register(_entry!);
+                registry.Update(await Directory.Prune(dead));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
