@@ -63,11 +63,14 @@ public sealed class RestartTests
         var hubRefused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync<Comment>("Comment", postId, "hub during the outage", null, null));
         var liked = await fan.PostAsJsonAsync($"/api/posts/{postId}/reactions", new { kind = "like" });
 
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await fan.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fan.GetAsync("/health/live")).StatusCode);
         Assert.Contains("nothing was written", await refused.ProblemAsync(HttpStatusCode.ServiceUnavailable));
         Assert.Equal(503, Api.StatusOf(hubRefused));
         await liked.ProblemAsync(HttpStatusCode.ServiceUnavailable);
 
         await storage.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await fan.GetAsync("/health/ready")).StatusCode);
         var retried = await fan.CommentAsync(postId, "during the outage", clientId: "outage-1");
         var again = await fan.CommentAsync(postId, "during the outage", clientId: "outage-1");
 
