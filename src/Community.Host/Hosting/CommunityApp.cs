@@ -34,6 +34,7 @@ public static class CommunityApp
         app.MapDevTokenApi();
         app.MapCreatorsApi();
         app.MapPostsApi();
+        app.MapConversationsApi();
         app.MapHub<CommunityHub>(HubPath);
         return app;
     }

@@ -1,0 +1,273 @@
+using System.Globalization;
+using Community.Conversations;
+using Community.Errors;
+using Community.Grains.Realtime;
+using Community.Grains.Storage;
+using Community.Realtime;
+using Community.Validation;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Community.Grains.Conversations;
+
+/// <summary>
+/// A conversation between two users, built like a post's comment stream: messages are group-committed through a
+/// <see cref="Journal{THead}"/> (the conversation's partition: head = read markers and counts, a row per message
+/// and per client id), so every acknowledged message is stored and has a gap-free seq. Events go to both
+/// participants' user topics, which reach every connection of each of them on any host, without subscribing.
+/// Reentrant so that sends queue into the next batch while one is being stored.
+/// </summary>
+[Reentrant]
+public sealed partial class ConversationGrain : Grain, IConversationGrain, IJournalOwner<ConversationHead>
+{
+    public const string Table = "conversations";
+
+    private readonly ILogStore _store;
+    private readonly TimeProvider _time;
+    private readonly RealtimeFanout _fanout;
+    private readonly Journal<ConversationHead> _journal;
+    private readonly SeqWindow<Message> _recent = new(m => m.Seq);
+    private readonly RecentMap<long> _clientIds = new(10_000);
+    private readonly Dictionary<string, TypingGate> _typing = new(StringComparer.Ordinal);
+    private Task? _creating;
+
+    public ConversationGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<ConversationGrain> logger)
+    {
+        _store = stores.Get(Table);
+        _time = time;
+        _fanout = new RealtimeFanout(relays, logger);
+        _journal = new Journal<ConversationHead>(_store, Id, this, logger);
+        _journal.Reloaded += _recent.Clear;
+    }
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<ConversationInfo> Open(string caller)
+    {
+        var other = ConversationKey.RequireParticipant(Id, caller);
+        await EnsureCreatedAsync();
+        var head = _journal.Head!;
+        return new ConversationInfo(Id, other, head.LastSeq, head.ReadOf(caller), head.ReadOf(other));
+    }
+
+    public async Task<Message> Send(string author, string text, string? clientId)
+    {
+        ConversationKey.RequireParticipant(Id, author);
+        text = Limits.Text(text, "message");
+        clientId = Limits.ClientId(clientId);
+        var dedupeKey = clientId is null ? null : author + "\n" + clientId;
+        if (dedupeKey is not null)
+        {
+            if (_clientIds.TryGetValue(dedupeKey, out var knownSeq))
+            {
+                return await GetMessageAsync(knownSeq);
+            }
+
+            if (_journal.FindPending<MessageOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
+            {
+                return await inFlight.Task;
+            }
+        }
+
+        await EnsureCreatedAsync();
+        return await _journal.Submit(new MessageOp(author, text, clientId, dedupeKey));
+    }
+
+    public async Task<MessagePage> GetMessages(string caller, long afterSeq, int limit)
+    {
+        var other = ConversationKey.RequireParticipant(Id, caller);
+        await _journal.EnsureLoadedAsync();
+        if (_journal.Head is not { } head)
+        {
+            return new MessagePage([], 0, 0, 0);
+        }
+
+        var items = await _recent.ReadAsync(_store, Id, afterSeq, head.LastSeq, limit);
+        return new MessagePage(items, head.LastSeq, head.ReadOf(caller), head.ReadOf(other));
+    }
+
+    public async Task<ReadReceipt> MarkRead(string reader, long seq)
+    {
+        ConversationKey.RequireParticipant(Id, reader);
+        if (seq < 0)
+        {
+            throw CommunityException.Invalid($"seq must be 0 or more; it was {seq}.");
+        }
+
+        await _journal.EnsureLoadedAsync();
+        var head = _journal.Head;
+        var lastSeq = head?.LastSeq ?? 0;
+        if (seq > lastSeq)
+        {
+            throw CommunityException.Invalid($"seq {seq} is beyond the last message of this conversation ({lastSeq}); mark read up to a seq you have received.");
+        }
+
+        var current = head?.ReadOf(reader) ?? 0;
+        if (head is null || seq <= current)
+        {
+            // Read markers never move back: a stale or repeated receipt changes nothing and tells nobody.
+            return new ReadReceipt(Id, reader, current, _time.GetUtcNow());
+        }
+
+        return await _journal.Submit(new ReadOp(reader, seq));
+    }
+
+    public Task Typing(string user)
+    {
+        ConversationKey.RequireParticipant(Id, user);
+        if (!_typing.TryGetValue(user, out var gate))
+        {
+            gate = new TypingGate(_time);
+            _typing.Add(user, gate);
+        }
+
+        var decision = gate.Next();
+        switch (decision.Outcome)
+        {
+            case TypingOutcome.RateLimited:
+                throw CommunityException.RateLimited(
+                    $"Too many typing notices: send at most one every {TypingGate.ForwardEvery.TotalSeconds:0} seconds while the user types.",
+                    decision.RetryAfter);
+            case TypingOutcome.Forward:
+                PublishToBoth(ClientEvents.Typing, new TypingNotice(Id, user, decision.ExpiresAt));
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    ConversationHead IJournalOwner<ConversationHead>.Plan(ConversationHead head, JournalOp op, List<LogWrite> writes)
+    {
+        switch (op)
+        {
+            case MessageOp m:
+                var seq = head.LastSeq + 1;
+                m.Planned = new Message(Id, seq, MessageKey.Format(Id, seq), m.Author, m.Text, _time.GetUtcNow());
+                writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(m.Planned)));
+                if (m.ClientId is not null)
+                {
+                    writes.Add(LogWrite.Insert(LogKeys.Of("k", m.Author, m.ClientId), seq.ToString(CultureInfo.InvariantCulture)));
+                }
+
+                return head.WithMessage(m.Author, seq);
+            case ReadOp r:
+                return head.WithRead(r.Reader, Math.Min(r.Seq, head.LastSeq));
+            default:
+                throw new ArgumentException($"Unknown op {op.GetType().Name}.", nameof(op));
+        }
+    }
+
+    void IJournalOwner<ConversationHead>.Committed(IReadOnlyList<JournalOp> batch, ConversationHead head)
+    {
+        foreach (var op in batch)
+        {
+            switch (op)
+            {
+                case MessageOp m:
+                    var message = m.Planned!;
+                    _recent.Add(message);
+                    if (m.DedupeKey is not null)
+                    {
+                        _clientIds.Set(m.DedupeKey, message.Seq);
+                    }
+
+                    if (_typing.TryGetValue(m.Author, out var gate))
+                    {
+                        gate.MessageSent();
+                    }
+
+                    m.Succeed(message);
+                    PublishToBoth(ClientEvents.MessageReceived, message);
+                    break;
+                case ReadOp r:
+                    var receipt = new ReadReceipt(Id, r.Reader, head.ReadOf(r.Reader), _time.GetUtcNow());
+                    r.Succeed(receipt);
+                    PublishToBoth(ClientEvents.MessagesRead, receipt);
+                    break;
+            }
+        }
+    }
+
+    async Task IJournalOwner<ConversationHead>.ResolveConflictAsync(JournalOp op, LogWrite write)
+    {
+        if (op is MessageOp m)
+        {
+            // The client id row exists: a retry of a message stored earlier. Answer with that one.
+            var row = await _store.ReadAsync(Id, LogKeys.Of("k", m.Author, m.ClientId!))
+                ?? throw CommunityException.Unavailable("The message's client id conflicted but could not be read back; retry.");
+            var seq = long.Parse(row.Data, CultureInfo.InvariantCulture);
+            _clientIds.Set(m.DedupeKey!, seq);
+            m.Succeed(await GetMessageAsync(seq));
+        }
+    }
+
+    private void PublishToBoth(string method, object payload)
+    {
+        ConversationKey.TryParse(Id, out var first, out var second);
+        _fanout.Publish(Topics.User(first), method, payload);
+        _fanout.Publish(Topics.User(second), method, payload);
+    }
+
+    /// <summary>Stores the head of a new conversation once, however many callers race to open it.</summary>
+    private async Task EnsureCreatedAsync()
+    {
+        await _journal.EnsureLoadedAsync();
+        while (_journal.Head is null)
+        {
+            var creating = _creating ??= CreateAsync();
+            try
+            {
+                await creating;
+            }
+            finally
+            {
+                if (_creating == creating)
+                {
+                    _creating = null;
+                }
+            }
+        }
+    }
+
+    private async Task CreateAsync()
+    {
+        ConversationKey.TryParse(Id, out var first, out var second);
+        try
+        {
+            await _journal.CreateAsync(new ConversationHead(first, second, _time.GetUtcNow()), "exists");
+        }
+        catch (CommunityException e) when (e.Kind == ErrorKind.Conflict)
+        {
+            // Opened at the same moment through another activation: use the stored head.
+            await _journal.EnsureLoadedAsync();
+        }
+    }
+
+    private async Task<Message> GetMessageAsync(long seq) =>
+        await _recent.GetAsync(_store, Id, seq)
+            ?? throw CommunityException.NotFound($"Message {MessageKey.Format(Id, seq)} does not exist.");
+
+    private sealed class MessageOp(string author, string text, string? clientId, string? dedupeKey) : JournalOp<Message>
+    {
+        public string Author { get; } = author;
+
+        public string Text { get; } = text;
+
+        public string? ClientId { get; } = clientId;
+
+        public string? DedupeKey { get; } = dedupeKey;
+
+        public Message? Planned { get; set; }
+
+        public override int Writes => ClientId is null ? 1 : 2;
+    }
+
+    private sealed class ReadOp(string reader, long seq) : JournalOp<ReadReceipt>
+    {
+        public string Reader { get; } = reader;
+
+        public long Seq { get; } = seq;
+
+        public override int Writes => 0;
+    }
+}
