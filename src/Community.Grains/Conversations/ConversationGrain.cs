@@ -15,6 +15,9 @@ namespace Community.Grains.Conversations;
 /// <see cref="Journal{THead}"/> (the conversation's partition: head = read markers and counts, a row per message
 /// and per client id), so every acknowledged message is stored and has a gap-free seq. Events go to both
 /// participants' user topics, which reach every connection of each of them on any host, without subscribing.
+/// After each change the participants' inboxes get the conversation's latest summary (<see cref="InboxSync"/>):
+/// the caller hears back once they have it, but a message stays acknowledged even if an inbox is briefly
+/// unreachable, since the summary is re-sent, idempotently, on the next change and whenever the grain activates.
 /// Reentrant so that sends queue into the next batch while one is being stored.
 /// </summary>
 [Reentrant]
@@ -29,15 +32,28 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
     private readonly SeqWindow<Message> _recent = new(m => m.Seq);
     private readonly RecentMap<long> _clientIds = new(10_000);
     private readonly Dictionary<string, TypingGate> _typing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InboxSync> _inboxes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long LastSeq, long ReadSeq)> _pushed = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+    private readonly string _first;
+    private readonly string _second;
     private Task? _creating;
 
     public ConversationGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<ConversationGrain> logger)
     {
         _store = stores.Get(Table);
         _time = time;
+        _logger = logger;
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<ConversationHead>(_store, Id, this, logger);
-        _journal.Reloaded += _recent.Clear;
+        _journal.Reloaded += OnReloaded;
+
+        // A grain with a malformed key has no participants; every method refuses its callers before using these.
+        ConversationKey.TryParse(Id, out _first, out _second);
+        foreach (var participant in new[] { _first, _second })
+        {
+            _inboxes[participant] = new InboxSync(() => PushInboxAsync(participant), time);
+        }
     }
 
     private string Id => this.GetPrimaryKeyString();
@@ -70,7 +86,9 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         }
 
         await EnsureCreatedAsync();
-        return await _journal.Submit(new MessageOp(author, text, clientId, dedupeKey));
+        var message = await _journal.Submit(new MessageOp(author, text, clientId, dedupeKey));
+        await SyncInboxesAsync(_first, _second);
+        return message;
     }
 
     public async Task<MessagePage> GetMessages(string caller, long afterSeq, int limit)
@@ -109,7 +127,9 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
             return new ReadReceipt(Id, reader, current, _time.GetUtcNow());
         }
 
-        return await _journal.Submit(new ReadOp(reader, seq));
+        var receipt = await _journal.Submit(new ReadOp(reader, seq));
+        await SyncInboxesAsync(reader);
+        return receipt;
     }
 
     public Task Typing(string user)
@@ -203,9 +223,51 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
 
     private void PublishToBoth(string method, object payload)
     {
-        ConversationKey.TryParse(Id, out var first, out var second);
-        _fanout.Publish(Topics.User(first), method, payload);
-        _fanout.Publish(Topics.User(second), method, payload);
+        _fanout.Publish(Topics.User(_first), method, payload);
+        _fanout.Publish(Topics.User(_second), method, payload);
+    }
+
+    private void OnReloaded()
+    {
+        _recent.Clear();
+        _pushed.Clear();
+        if (_journal.Head is { LastSeq: > 0 })
+        {
+            // The last update of an inbox may have been lost with a silo: re-send the summary (idempotent).
+            _ = SyncInboxesAsync(_first, _second);
+        }
+    }
+
+    /// <summary>Brings the participants' inboxes up to date. The change itself is stored whatever happens here.</summary>
+    private async Task SyncInboxesAsync(params string[] participants)
+    {
+        try
+        {
+            await Task.WhenAll(participants.Select(p => _inboxes[p].RequestAsync()));
+        }
+        catch (Exception ex)
+        {
+            LogInboxBehind(_logger, ex, Id);
+        }
+    }
+
+    private async Task PushInboxAsync(string participant)
+    {
+        if (_journal.Head is not { LastSeq: > 0 } head)
+        {
+            return;
+        }
+
+        var state = (head.LastSeq, head.ReadOf(participant));
+        if (_pushed.TryGetValue(participant, out var pushed) && pushed == state)
+        {
+            return;
+        }
+
+        var last = await GetMessageAsync(state.LastSeq);
+        var with = participant == _first ? _second : _first;
+        await GrainFactory.GetGrain<IInboxGrain>(participant).Apply(new InboxUpdate(Id, with, last, state.Item2));
+        _pushed[participant] = state;
     }
 
     /// <summary>Stores the head of a new conversation once, however many callers race to open it.</summary>
@@ -231,10 +293,9 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
 
     private async Task CreateAsync()
     {
-        ConversationKey.TryParse(Id, out var first, out var second);
         try
         {
-            await _journal.CreateAsync(new ConversationHead(first, second, _time.GetUtcNow()), "exists");
+            await _journal.CreateAsync(new ConversationHead(_first, _second, _time.GetUtcNow()), "exists");
         }
         catch (CommunityException e) when (e.Kind == ErrorKind.Conflict)
         {
@@ -270,4 +331,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
 
         public override int Writes => 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An inbox of conversation {ConversationId} is behind; it catches up on the next change.")]
+    private static partial void LogInboxBehind(ILogger logger, Exception ex, string conversationId);
 }

@@ -31,6 +31,9 @@ public static class ConversationsApi
             return TypedResults.Ok(await grains.GetGrain<IConversationGrain>(ConversationKey.Of(me, with)).Open(me));
         });
 
+        conversations.MapGet("/", async (int? limit, string? before, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<IInboxGrain>(user.Handle()).List(Limits.PageSize(limit), before)));
+
         conversations.MapGet("/{conversationId}/messages", async (string conversationId, long? afterSeq, int? limit, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(await Grain(grains, conversationId, user).GetMessages(user.Handle(), Limits.AfterSeq(afterSeq), Limits.PageSize(limit))));
 

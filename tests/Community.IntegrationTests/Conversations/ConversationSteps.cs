@@ -34,6 +34,27 @@ public static class ConversationSteps
         return (await response.Content.ReadFromJsonAsync<ReadReceipt>(Api.Json))!;
     }
 
+    /// <summary>The whole inbox, read page by page (<paramref name="pageSize"/> at a time) by following <c>next</c>.</summary>
+    public static async Task<(List<InboxEntry> Items, long Unread, int Pages)> InboxAsync(this HttpClient client, int pageSize = 50)
+    {
+        var items = new List<InboxEntry>();
+        string? next = null;
+        var pages = 0;
+        long unread;
+        do
+        {
+            var query = next is null ? $"limit={pageSize}" : $"limit={pageSize}&before={Uri.EscapeDataString(next)}";
+            var page = (await client.GetFromJsonAsync<InboxPage>($"/api/conversations?{query}", Api.Json))!;
+            items.AddRange(page.Items);
+            unread = page.Unread;
+            next = page.Next;
+            pages++;
+        }
+        while (next is not null);
+
+        return (items, unread, pages);
+    }
+
     /// <summary>Asserts that a hub call fails with <paramref name="status"/> and a message in words; returns the message.</summary>
     public static async Task<string> HubFailsAsync(this Task call, HttpStatusCode status)
     {
