@@ -1,5 +1,6 @@
 using System.Globalization;
 using Community.Conversations;
+using Community.Creators;
 using Community.Errors;
 using Community.Grains.Realtime;
 using Community.Grains.Storage;
@@ -61,6 +62,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
     public async Task<ConversationInfo> Open(string caller)
     {
         var other = ConversationKey.RequireParticipant(Id, caller);
+        await RequireMayWriteAsync(caller, other);
         await EnsureCreatedAsync();
         var head = _journal.Head!;
         return new ConversationInfo(Id, other, head.LastSeq, head.ReadOf(caller), head.ReadOf(other));
@@ -68,7 +70,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
 
     public async Task<Message> Send(string author, string text, string? clientId)
     {
-        ConversationKey.RequireParticipant(Id, author);
+        var recipient = ConversationKey.RequireParticipant(Id, author);
         text = Limits.Text(text, "message");
         clientId = Limits.ClientId(clientId);
         var dedupeKey = clientId is null ? null : author + "\n" + clientId;
@@ -85,6 +87,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
             }
         }
 
+        await RequireMayWriteAsync(author, recipient);
         await EnsureCreatedAsync();
         var message = await _journal.Submit(new MessageOp(author, text, clientId, dedupeKey));
         await SyncInboxesAsync(_first, _second);
@@ -132,9 +135,10 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         return receipt;
     }
 
-    public Task Typing(string user)
+    public async Task Typing(string user)
     {
-        ConversationKey.RequireParticipant(Id, user);
+        var other = ConversationKey.RequireParticipant(Id, user);
+        await RequireMayWriteAsync(user, other);
         if (!_typing.TryGetValue(user, out var gate))
         {
             gate = new TypingGate(_time);
@@ -152,8 +156,6 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
                 PublishToBoth(ClientEvents.Typing, new TypingNotice(Id, user, decision.ExpiresAt));
                 break;
         }
-
-        return Task.CompletedTask;
     }
 
     ConversationHead IJournalOwner<ConversationHead>.Plan(ConversationHead head, JournalOp op, List<LogWrite> writes)
@@ -219,6 +221,32 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
             _clientIds.Set(m.DedupeKey!, seq);
             m.Succeed(await GetMessageAsync(seq));
         }
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="sender"/> unless <paramref name="recipient"/> takes their messages (asked on every
+    /// open, send and typing notice, so a new block or policy applies at once). A creator who has written in this
+    /// conversation has invited the answer, whatever their policy; a block always holds.
+    /// </summary>
+    private async Task<MessageAccess> RequireMayWriteAsync(string sender, string recipient)
+    {
+        var access = await GrainFactory.GetGrain<ICreatorGrain>(recipient).CanMessage(sender);
+        if (access.Permission is MessagePermission.FollowersOnly or MessagePermission.Nobody)
+        {
+            await _journal.EnsureLoadedAsync();
+            if (_journal.Head?.SentBy(recipient) > 0)
+            {
+                return access with { Permission = MessagePermission.Allowed };
+            }
+        }
+
+        return access.Permission switch
+        {
+            MessagePermission.Allowed => access,
+            MessagePermission.Blocked => throw CommunityException.Forbidden($"You cannot message {recipient}: they have blocked you."),
+            MessagePermission.Nobody => throw CommunityException.Forbidden($"{recipient} does not take messages: they have turned direct messages off."),
+            _ => throw CommunityException.Forbidden($"{recipient} takes messages from followers only: follow them to write to them."),
+        };
     }
 
     private void PublishToBoth(string method, object payload)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Community.Conversations;
+using Community.Creators;
 using Community.Errors;
 using Community.Host.Auth;
 using Community.Identity;
@@ -14,6 +15,10 @@ public static class ConversationsApi
     public sealed record MessageInput(string? Text, string? ClientId);
 
     public sealed record ReadInput(long? Seq);
+
+    public sealed record PolicyInput(string? Policy);
+
+    public sealed record BlockedList(IReadOnlyList<string> Items);
 
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
@@ -49,6 +54,36 @@ public static class ConversationsApi
             var conversation = Grain(grains, conversationId, user);
             var seq = input.Seq ?? throw CommunityException.Invalid("seq is required: the seq of the last message read.");
             return TypedResults.Ok(await conversation.MarkRead(user.Handle(), seq));
+        });
+
+        // Who may write to a creator: the creator's own settings, next to their profile.
+        var creator = app.MapGroup("/api/creators/{handle}").RequireAuthorization();
+
+        creator.MapGet("/dm-policy", async (string handle, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(Handle.Require(handle)).GetDmSettings()));
+
+        creator.MapPut("/dm-policy", async (string handle, PolicyInput input, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            CreatorsApi.RequireSelf(handle, user, "choose who may message this creator");
+            return TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(handle).SetDmPolicy(DmPolicy.Parse(input.Policy)));
+        });
+
+        creator.MapGet("/blocked", async (string handle, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            CreatorsApi.RequireSelf(handle, user, "see whom this creator blocked");
+            return TypedResults.Ok(new BlockedList(await grains.GetGrain<ICreatorGrain>(handle).Blocked()));
+        });
+
+        creator.MapPut("/blocked/{blocked}", async (string handle, string blocked, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            CreatorsApi.RequireSelf(handle, user, "block users for this creator");
+            return TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(handle).Block(Handle.Require(blocked, "user to block")));
+        });
+
+        creator.MapDelete("/blocked/{blocked}", async (string handle, string blocked, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            CreatorsApi.RequireSelf(handle, user, "unblock users for this creator");
+            return TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(handle).Unblock(Handle.Require(blocked, "user to unblock")));
         });
 
         return app;
