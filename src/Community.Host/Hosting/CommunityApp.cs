@@ -35,6 +35,7 @@ public static class CommunityApp
         app.MapCreatorsApi();
         app.MapPostsApi();
         app.MapConversationsApi();
+        app.MapRepliesApi();
         app.MapHub<CommunityHub>(HubPath);
         return app;
     }
