@@ -5,6 +5,7 @@ using Community.Errors;
 using Community.Grains.Realtime;
 using Community.Grains.Storage;
 using Community.Realtime;
+using Community.Replies;
 using Community.Validation;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -87,10 +88,11 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
             }
         }
 
-        await RequireMayWriteAsync(author, recipient);
+        var access = await RequireMayWriteAsync(author, recipient);
         await EnsureCreatedAsync();
-        var message = await _journal.Submit(new MessageOp(author, text, clientId, dedupeKey));
-        await SyncInboxesAsync(_first, _second);
+        var op = new MessageOp(author, text, clientId, dedupeKey, access.RecipientIsCreator);
+        var message = await _journal.Submit(op);
+        await Task.WhenAll(SyncInboxesAsync(_first, _second), op.ChangesOpening ? ReportOpeningAsync() : Task.CompletedTask);
         return message;
     }
 
@@ -165,13 +167,14 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
             case MessageOp m:
                 var seq = head.LastSeq + 1;
                 m.Planned = new Message(Id, seq, MessageKey.Format(Id, seq), m.Author, m.Text, _time.GetUtcNow());
+                m.ChangesOpening = head.ChangesOpening(m.Author);
                 writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(m.Planned)));
                 if (m.ClientId is not null)
                 {
                     writes.Add(LogWrite.Insert(LogKeys.Of("k", m.Author, m.ClientId), seq.ToString(CultureInfo.InvariantCulture)));
                 }
 
-                return head.WithMessage(m.Author, seq);
+                return head.WithMessage(m.Author, seq, m.Planned.At, m.RecipientIsCreator);
             case ReadOp r:
                 return head.WithRead(r.Reader, Math.Min(r.Seq, head.LastSeq));
             default:
@@ -261,8 +264,31 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         _pushed.Clear();
         if (_journal.Head is { LastSeq: > 0 })
         {
-            // The last update of an inbox may have been lost with a silo: re-send the summary (idempotent).
+            // The last update of an inbox, or of the opening's report, may have been lost with a silo: re-send (idempotent).
             _ = SyncInboxesAsync(_first, _second);
+        }
+
+        if (_journal.Head is { CountedFor: not null, OpeningAt: { } openedAt } && openedAt > _time.GetUtcNow() - Engagement.ResponsivenessMath.Window)
+        {
+            _ = ReportOpeningAsync();
+        }
+    }
+
+    /// <summary>Tells the creator who received the opening when it started and when they answered. Best effort: analytics never fail a message.</summary>
+    private async Task ReportOpeningAsync()
+    {
+        if (_journal.Head is not { CountedFor: { } creator, OpeningAt: { } openedAt } head)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IReplyQueueGrain>(creator).ObserveOpening(Id, openedAt, head.AnsweredAt);
+        }
+        catch (Exception ex)
+        {
+            LogOpeningNotReported(_logger, ex, Id);
         }
     }
 
@@ -336,8 +362,12 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         await _recent.GetAsync(_store, Id, seq)
             ?? throw CommunityException.NotFound($"Message {MessageKey.Format(Id, seq)} does not exist.");
 
-    private sealed class MessageOp(string author, string text, string? clientId, string? dedupeKey) : JournalOp<Message>
+    private sealed class MessageOp(string author, string text, string? clientId, string? dedupeKey, bool recipientIsCreator) : JournalOp<Message>
     {
+        public bool RecipientIsCreator { get; } = recipientIsCreator;
+
+        public bool ChangesOpening { get; set; }
+
         public string Author { get; } = author;
 
         public string Text { get; } = text;
@@ -359,6 +389,9 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
 
         public override int Writes => 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The opening of conversation {ConversationId} was not reported to the creator's responsiveness.")]
+    private static partial void LogOpeningNotReported(ILogger logger, Exception ex, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An inbox of conversation {ConversationId} is behind; it catches up on the next change.")]
     private static partial void LogInboxBehind(ILogger logger, Exception ex, string conversationId);

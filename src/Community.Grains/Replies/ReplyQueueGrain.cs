@@ -1,5 +1,7 @@
 using System.Globalization;
+using Community.Conversations;
 using Community.Errors;
+using Community.Grains.Engagement;
 using Community.Grains.Realtime;
 using Community.Grains.Storage;
 using Community.Posts;
@@ -10,27 +12,34 @@ using Microsoft.Extensions.Logging;
 namespace Community.Grains.Replies;
 
 /// <summary>
-/// A creator's reply queue (rules in <see cref="ReplyLedger"/>). One partition per creator: a row per queued comment,
-/// keyed oldest first (<c>q:{ticks}:{commentId}</c>), and per post the last seq observed (<c>w:{postId}</c>), which
-/// makes repeated reports harmless. Posts report after their own commit and never wait for this grain, so the
-/// queue trails the comments by one call. Not reentrant: reports are applied one at a time, in arrival order.
+/// A creator's reply queue (rules in <see cref="ReplyLedger"/>) and responsiveness (<see cref="ResponseWindow"/>).
+/// One partition per creator: a row per queued comment keyed oldest first (<c>q:{ticks}:{commentId}</c>), a row per
+/// response item of the rolling window keyed by start (<c>r:{ticks}:{itemId}</c>), and per post the last seq
+/// observed (<c>w:{postId}</c>), which makes repeated reports harmless. Posts report after their own commit and
+/// never wait for this grain, so the queue trails the comments by one call. Not reentrant: reports are applied one
+/// at a time, in arrival order.
 /// </summary>
-public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegistry relays, ILogger<ReplyQueueGrain> logger)
+public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<ReplyQueueGrain> logger)
     : Grain, IReplyQueueGrain
 {
     public const string Table = "replies";
 
+    // Rows of items that left the window are deleted a few at a time along with other writes.
+    private const int ExpiredDeletesPerCommit = 50;
+
     private readonly ILogStore _store = stores.Get(Table);
     private readonly RealtimeFanout _fanout = new(relays, logger);
     private readonly Dictionary<string, long> _watermarks = new(StringComparer.Ordinal);
+    private readonly List<string> _expiredRows = [];
     private ReplyLedger? _ledger;
+    private ResponseWindow? _responses;
     private string? _etag;
 
     private string Creator => this.GetPrimaryKeyString();
 
     public async Task Observe(string postId, IReadOnlyList<Comment> comments)
     {
-        var ledger = await LedgerAsync();
+        var (ledger, responses) = await LoadAsync();
         var watermark = await WatermarkAsync(postId);
         var rows = new Dictionary<string, LogWrite>(StringComparer.Ordinal);
         var added = new List<Comment>();
@@ -49,6 +58,7 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
             {
                 rows[ReplyLedger.QueueKey(queued)] = LogWrite.Upsert(ReplyLedger.QueueKey(queued), LogJson.Write(queued));
                 added.Add(queued);
+                SetItem(rows, responses.Upsert(new ResponseItem(queued.Id, queued.At)));
             }
 
             foreach (var left in change.Removed)
@@ -64,6 +74,11 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
                     rows[key] = LogWrite.Delete(key);
                     removed.Add(left.Comment.Id);
                 }
+
+                if (left.By is { } reply)
+                {
+                    SetItem(rows, responses.Answer(left.Comment.Id, reply.At));
+                }
             }
         }
 
@@ -73,8 +88,7 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
         }
 
         // The watermark goes last: if a later chunk fails, the report is applied again from what was stored.
-        var writes = rows.Values.Append(LogWrite.Upsert(WatermarkKey(postId), last.ToString(CultureInfo.InvariantCulture))).ToList();
-        await CommitAsync(writes, ledger.Count);
+        await CommitAsync([.. rows.Values, LogWrite.Upsert(WatermarkKey(postId), last.ToString(CultureInfo.InvariantCulture))]);
         _watermarks[postId] = last;
         if (added.Count > 0 || removed.Count > 0)
         {
@@ -82,27 +96,68 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
         }
     }
 
+    public async Task ObserveOpening(string conversationId, DateTimeOffset startedAt, DateTimeOffset? answeredAt)
+    {
+        if (!ConversationKey.TryParse(conversationId, out var first, out var second) || (first != Creator && second != Creator))
+        {
+            throw new ArgumentException($"Conversation {conversationId} is not one of {Creator}'s.", nameof(conversationId));
+        }
+
+        var (_, responses) = await LoadAsync();
+        var item = new ResponseItem(OpeningId(conversationId), startedAt, answeredAt);
+        if (!ResponsivenessMath.InWindow(item, time.GetUtcNow()))
+        {
+            return;
+        }
+
+        var rows = new Dictionary<string, LogWrite>(StringComparer.Ordinal);
+        SetItem(rows, responses.Upsert(item));
+        if (rows.Count > 0)
+        {
+            await CommitAsync([.. rows.Values]);
+        }
+    }
+
     public async Task<UnansweredPage> Unanswered(int limit)
     {
-        var ledger = await LedgerAsync();
+        var (ledger, _) = await LoadAsync();
         return new UnansweredPage(ledger.Oldest(limit).ToList(), ledger.Count);
     }
 
-    private async Task CommitAsync(List<LogWrite> writes, int unanswered)
+    public async Task<Responsiveness> Responsiveness()
     {
-        var head = LogJson.Write(new ReplyQueueHead(unanswered));
+        var (_, responses) = await LoadAsync();
+        return responses.Compute(time.GetUtcNow());
+    }
+
+    public static string OpeningId(string conversationId) => "dm:" + conversationId;
+
+    private static void SetItem(Dictionary<string, LogWrite> rows, ResponseItem? changed)
+    {
+        if (changed is not null)
+        {
+            rows[ItemKey(changed)] = LogWrite.Upsert(ItemKey(changed), LogJson.Write(changed));
+        }
+    }
+
+    private async Task CommitAsync(List<LogWrite> writes)
+    {
+        var deletes = _expiredRows.Take(ExpiredDeletesPerCommit).ToList();
+        writes.InsertRange(0, deletes.Select(LogWrite.Delete));
+        var head = LogJson.Write(new ReplyQueueHead(_ledger!.Count));
         try
         {
             foreach (var chunk in writes.Chunk(ILogStore.MaxBatch - 1))
             {
                 _etag = await _store.CommitAsync(Creator, _etag, head, chunk);
             }
+
+            _expiredRows.RemoveRange(0, deletes.Count);
         }
         catch (Exception ex)
         {
             // Memory is ahead of storage now: start again from what is stored; the post's feed retries the report.
-            _ledger = null;
-            _watermarks.Clear();
+            Forget();
             if (ex is LogConflictException)
             {
                 throw CommunityException.Unavailable("The reply queue is being written elsewhere; try again.");
@@ -112,13 +167,20 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
         }
     }
 
-    private async Task<ReplyLedger> LedgerAsync()
+    /// <summary>The queue and the window as stored, less the items that have left the window (their rows go with the next commit).</summary>
+    private async Task<(ReplyLedger Ledger, ResponseWindow Responses)> LoadAsync()
     {
-        if (_ledger is not null)
+        if (_ledger is null || _responses is null)
         {
-            return _ledger;
+            await ReloadAsync();
         }
 
+        _expiredRows.AddRange(_responses!.Expire(time.GetUtcNow()).Select(ItemKey));
+        return (_ledger!, _responses);
+    }
+
+    private async Task ReloadAsync()
+    {
         var head = await _store.ReadHeadAsync(Creator);
         var ledger = new ReplyLedger(Creator);
         foreach (var row in await _store.RangeAsync(Creator, "q:", "q;", ReplyLedger.DefaultCapacity + 1))
@@ -126,8 +188,25 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
             ledger.Restore(LogJson.Read<Comment>(row.Data));
         }
 
+        var cutoff = "r:" + (time.GetUtcNow() - ResponsivenessMath.Window).UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+        var responses = new ResponseWindow();
+        foreach (var row in await _store.RangeAsync(Creator, cutoff, "r;", int.MaxValue))
+        {
+            responses.Upsert(LogJson.Read<ResponseItem>(row.Data));
+        }
+
+        _expiredRows.Clear();
+        _expiredRows.AddRange((await _store.RangeAsync(Creator, "r:", cutoff, ExpiredDeletesPerCommit * 4)).Select(r => r.Key));
         _etag = head?.ETag;
-        return _ledger = ledger;
+        _ledger = ledger;
+        _responses = responses;
+    }
+
+    private void Forget()
+    {
+        _ledger = null;
+        _responses = null;
+        _watermarks.Clear();
     }
 
     private async Task<long> WatermarkAsync(string postId)
@@ -143,6 +222,9 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
     }
 
     private static string WatermarkKey(string postId) => "w:" + postId;
+
+    private static string ItemKey(ResponseItem item) =>
+        "r:" + item.StartedAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + ":" + item.Id;
 }
 
 /// <summary>The head row of a reply-queue partition.</summary>
