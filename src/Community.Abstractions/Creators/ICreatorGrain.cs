@@ -22,4 +22,20 @@ public interface ICreatorGrain : IGrainWithStringKey
 
     /// <summary>The ids of the creator's most recent posts, newest first.</summary>
     Task<IReadOnlyList<string>> RecentPosts(int count);
+
+    /// <summary>Who may write to this creator (404 when the profile does not exist).</summary>
+    Task<DmSettings> GetDmSettings();
+
+    Task<DmSettings> SetDmPolicy(string policy);
+
+    /// <summary>Blocks <paramref name="user"/> from writing to this creator (idempotent).</summary>
+    Task<BlockResult> Block(string user);
+
+    Task<BlockResult> Unblock(string user);
+
+    /// <summary>The blocked users, in the order they were blocked.</summary>
+    Task<IReadOnlyList<string>> Blocked();
+
+    /// <summary>Whether <paramref name="sender"/> may write to this user; anyone may write to a user who is not a creator.</summary>
+    Task<MessageAccess> CanMessage(string sender);
 }

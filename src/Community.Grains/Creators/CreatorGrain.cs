@@ -10,7 +10,8 @@ namespace Community.Grains.Creators;
 /// <summary>
 /// A creator: the profile and post list live in Orleans grain state; the followers, which can number
 /// in the hundreds of thousands, live in their own partition (a row per follower, the count in its head)
-/// so that following is idempotent and the count can never drift from the rows.
+/// so that following is idempotent and the count can never drift from the rows. Who may write to the creator
+/// (the DM policy and the block list) lives in the profile's state, so every message's check is answered from memory.
 /// </summary>
 public sealed class CreatorGrain(
     [PersistentState("creator", GrainStorage.ProviderName)] IPersistentState<CreatorState> state,
@@ -19,9 +20,13 @@ public sealed class CreatorGrain(
 {
     public const string FollowsTable = "follows";
     public const int RecentPostCapacity = 100;
+    public const int MaxBlocked = 10_000;
     private const int MaxHeadConflicts = 3;
 
     private readonly ILogStore _follows = stores.Get(FollowsTable);
+    // Follows change only through this grain, so what it has looked up or written stays true while it is active.
+    private readonly RecentMap<bool> _isFollower = new(10_000);
+    private HashSet<string>? _blocked;
     private FollowersHead? _followers;
     private string? _followersETag;
 
@@ -117,6 +122,7 @@ public sealed class CreatorGrain(
         {
             var head = await FollowersAsync();
             var isFollowing = await _follows.ReadAsync(Handle, FollowerKey(fan)) is not null;
+            _isFollower.Set(fan, isFollowing);
             if (isFollowing == follow)
             {
                 return new FollowResult(Handle, follow, head.Followers, Changed: false);
@@ -128,6 +134,7 @@ public sealed class CreatorGrain(
             {
                 _followersETag = await _follows.CommitAsync(Handle, _followersETag, LogJson.Write(next), [write]);
                 _followers = next;
+                _isFollower.Set(fan, follow);
                 return new FollowResult(Handle, follow, next.Followers, Changed: true);
             }
             catch (LogConflictException) when (attempt < MaxHeadConflicts)
@@ -140,6 +147,103 @@ public sealed class CreatorGrain(
                 throw CommunityException.Unavailable("The follower list is busy; try again.");
             }
         }
+    }
+
+    public Task<DmSettings> GetDmSettings()
+    {
+        RequireExists();
+        return Task.FromResult(new DmSettings(Handle, state.State.DmPolicy));
+    }
+
+    public async Task<DmSettings> SetDmPolicy(string policy)
+    {
+        RequireExists();
+        policy = DmPolicy.Parse(policy);
+        if (policy != state.State.DmPolicy)
+        {
+            var next = state.State.Clone();
+            next.DmPolicy = policy;
+            await GrainStorage.WriteAsync(state, next);
+        }
+
+        return new DmSettings(Handle, policy);
+    }
+
+    public async Task<BlockResult> Block(string user)
+    {
+        RequireExists();
+        Identity.Handle.Require(user, "user to block");
+        if (user == Handle)
+        {
+            throw CommunityException.Invalid("You cannot block yourself.");
+        }
+
+        if (BlockedSet().Contains(user))
+        {
+            return new BlockResult(Handle, user, Blocked: true, Changed: false);
+        }
+
+        if (state.State.Blocked.Count >= MaxBlocked)
+        {
+            throw CommunityException.Conflict($"You have blocked {MaxBlocked:N0} users, the most one can; unblock some first.");
+        }
+
+        var next = state.State.Clone();
+        next.Blocked.Add(user);
+        await GrainStorage.WriteAsync(state, next);
+        _blocked = null;
+        return new BlockResult(Handle, user, Blocked: true, Changed: true);
+    }
+
+    public async Task<BlockResult> Unblock(string user)
+    {
+        RequireExists();
+        Identity.Handle.Require(user, "user to unblock");
+        if (!BlockedSet().Contains(user))
+        {
+            return new BlockResult(Handle, user, Blocked: false, Changed: false);
+        }
+
+        var next = state.State.Clone();
+        next.Blocked.Remove(user);
+        await GrainStorage.WriteAsync(state, next);
+        _blocked = null;
+        return new BlockResult(Handle, user, Blocked: false, Changed: true);
+    }
+
+    public Task<IReadOnlyList<string>> Blocked()
+    {
+        RequireExists();
+        return Task.FromResult<IReadOnlyList<string>>([.. state.State.Blocked]);
+    }
+
+    public async Task<MessageAccess> CanMessage(string sender)
+    {
+        if (!state.State.Exists)
+        {
+            return new MessageAccess(MessagePermission.Allowed, RecipientIsCreator: false);
+        }
+
+        var permission = BlockedSet().Contains(sender) ? MessagePermission.Blocked : state.State.DmPolicy switch
+        {
+            DmPolicy.Everyone => MessagePermission.Allowed,
+            DmPolicy.Nobody => MessagePermission.Nobody,
+            _ => await IsFollowerCachedAsync(sender) ? MessagePermission.Allowed : MessagePermission.FollowersOnly,
+        };
+        return new MessageAccess(permission, RecipientIsCreator: true);
+    }
+
+    private HashSet<string> BlockedSet() => _blocked ??= new HashSet<string>(state.State.Blocked, StringComparer.Ordinal);
+
+    private async Task<bool> IsFollowerCachedAsync(string fan)
+    {
+        if (!_isFollower.TryGetValue(fan, out var following))
+        {
+            following = await IsFollower(fan);
+            _isFollower.Set(fan, following);
+        }
+
+        return following;
     }
 
     private async Task<FollowersHead> FollowersAsync()

@@ -15,6 +15,12 @@ public sealed class CreatorState
     /// <summary>The newest posts last; capped at <see cref="CreatorGrain.RecentPostCapacity"/>.</summary>
     [Id(6)] public List<string> RecentPosts { get; set; } = [];
 
+    /// <summary>Who may write to the creator: one of <see cref="Community.Creators.DmPolicy"/>.</summary>
+    [Id(7)] public string DmPolicy { get; set; } = Community.Creators.DmPolicy.Default;
+
+    /// <summary>Users who may not write to the creator, oldest block first; capped at <see cref="CreatorGrain.MaxBlocked"/>.</summary>
+    [Id(8)] public List<string> Blocked { get; set; } = [];
+
     public CreatorState Clone() => new()
     {
         Exists = Exists,
@@ -24,6 +30,8 @@ public sealed class CreatorState
         CreatedAt = CreatedAt,
         PostCount = PostCount,
         RecentPosts = [.. RecentPosts],
+        DmPolicy = DmPolicy,
+        Blocked = [.. Blocked],
     };
 }
 

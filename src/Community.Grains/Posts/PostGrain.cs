@@ -1,6 +1,7 @@
 using System.Globalization;
 using Community.Errors;
 using Community.Grains.Realtime;
+using Community.Grains.Replies;
 using Community.Grains.Storage;
 using Community.Posts;
 using Community.Realtime;
@@ -29,6 +30,7 @@ public sealed class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
     private readonly SeqWindow<Comment> _recent = new(c => c.Seq);
     private readonly RecentMap<long> _clientIds = new(10_000);
     private readonly RecentMap<bool> _reacted = new(100_000);
+    private readonly ReplyQueueFeed _replyQueue;
 
     public PostGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<PostGrain> logger)
     {
@@ -37,6 +39,7 @@ public sealed class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<PostHead>(_store, PostId, this, logger);
         _journal.Reloaded += _recent.Clear;
+        _replyQueue = new ReplyQueueFeed(GrainFactory, PostId, time, logger);
     }
 
     private string PostId => this.GetPrimaryKeyString();
@@ -162,6 +165,7 @@ public sealed class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
 
                     c.Succeed(comment);
                     _fanout.Publish(topic, ClientEvents.CommentAdded, comment);
+                    _replyQueue.Observe(head.Creator, comment);
                     break;
                 case ReactionOp r:
                     if (r.Kind != ReactionKind.Share)

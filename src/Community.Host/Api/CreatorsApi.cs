@@ -6,6 +6,7 @@ using Community.Host.Auth;
 using Community.Host.Hosting;
 using Community.Identity;
 using Community.Posts;
+using Community.Replies;
 
 namespace Community.Host.Api;
 
@@ -13,7 +14,7 @@ public static class CreatorsApi
 {
     public sealed record PostInput(string? Text, string? CampaignId);
 
-    public sealed record CreatorEngagement(int Posts, long Interactions, double EngagementRate, double MedianEngagementRate);
+    public sealed record CreatorEngagement(int Posts, long Interactions, double EngagementRate, double MedianEngagementRate, Responsiveness Responsiveness);
 
     public sealed record CreatorView(
         string Handle,
@@ -73,13 +74,15 @@ public static class CreatorsApi
     public static async Task<CreatorView> ViewAsync(CreatorProfile profile, IGrainFactory grains)
     {
         var postIds = await grains.GetGrain<ICreatorGrain>(profile.Handle).RecentPosts(EngagementMath.CreatorWindowPosts);
+        var responsiveness = grains.GetGrain<IReplyQueueGrain>(profile.Handle).Responsiveness();
         var posts = await Task.WhenAll(postIds.Select(id => grains.GetGrain<IPostGrain>(id).Get()));
         var rates = posts.OfType<Post>().Select(p => EngagementMath.PostRate(p.Counters.Interactions, profile.Followers)).ToList();
         var engagement = new CreatorEngagement(
             rates.Count,
             posts.OfType<Post>().Sum(p => p.Counters.Interactions),
             EngagementMath.Mean(rates),
-            EngagementMath.Median(rates));
+            EngagementMath.Median(rates),
+            await responsiveness);
         return new CreatorView(profile.Handle, profile.DisplayName, profile.Niches, profile.Bio, profile.Followers, profile.Tier, profile.Posts, profile.CreatedAt, engagement);
     }
 }

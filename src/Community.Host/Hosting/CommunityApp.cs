@@ -35,6 +35,8 @@ public static class CommunityApp
         app.MapDevTokenApi();
         app.MapCreatorsApi();
         app.MapPostsApi();
+        app.MapConversationsApi();
+        app.MapRepliesApi();
         app.MapHub<CommunityHub>(HubPath);
         return app;
     }

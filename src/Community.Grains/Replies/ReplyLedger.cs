@@ -1,0 +1,99 @@
+using System.Globalization;
+using Community.Posts;
+
+namespace Community.Grains.Replies;
+
+/// <summary>A comment leaving the queue: answered by <see cref="By"/>, or dropped (By null) because the queue was full.</summary>
+public readonly record struct LeftQueue(Comment Comment, Comment? By);
+
+/// <summary>What one comment did to the queue.</summary>
+public sealed record QueueChange(Comment? Added, IReadOnlyList<LeftQueue> Removed)
+{
+    public static readonly QueueChange None = new(null, []);
+}
+
+/// <summary>
+/// The rules of a creator's reply queue (docs/engagement.md, "Responsiveness"), without storage. A fan's comment on
+/// one of the creator's posts joins the queue. A creator's comment with <c>replyTo</c> answers every queued fan
+/// comment of that thread written before it (a thread is a top-level comment and its replies: the post already
+/// files a reply to a reply under its thread's first comment). A creator's top-level comment answers nobody.
+/// The queue keeps at most <c>capacity</c> comments; beyond that the oldest are dropped.
+/// Comments must be applied once each, in seq order per post.
+/// </summary>
+public sealed class ReplyLedger(string creator, int capacity = ReplyLedger.DefaultCapacity)
+{
+    public const int DefaultCapacity = 10_000;
+
+    private readonly SortedDictionary<string, Comment> _queue = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Comment>> _threads = new(StringComparer.Ordinal);
+
+    public int Count => _queue.Count;
+
+    /// <summary>The queue's storage key: oldest first, by the time the comment was written, then its id.</summary>
+    public static string QueueKey(Comment comment) =>
+        "q:" + comment.At.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + ":" + comment.Id;
+
+    public IEnumerable<Comment> Oldest(int limit) => _queue.Values.Take(limit);
+
+    /// <summary>Puts back a comment read from storage.</summary>
+    public void Restore(Comment queued) => Enqueue(queued);
+
+    public QueueChange Apply(Comment comment)
+    {
+        if (comment.Author != creator)
+        {
+            Enqueue(comment);
+            var removed = new List<LeftQueue>();
+            while (_queue.Count > capacity)
+            {
+                var oldest = _queue.First().Value;
+                Remove(oldest);
+                removed.Add(new LeftQueue(oldest, null));
+            }
+
+            return new QueueChange(comment, removed);
+        }
+
+        if (comment.ReplyTo is null || !_threads.TryGetValue(ThreadKey(comment.PostId, comment.ReplyTo), out var thread))
+        {
+            return QueueChange.None;
+        }
+
+        var answered = thread.Where(c => c.Seq < comment.Seq).ToList();
+        answered.ForEach(Remove);
+        return new QueueChange(null, answered.Select(c => new LeftQueue(c, comment)).ToList());
+    }
+
+    private void Enqueue(Comment comment)
+    {
+        if (!_queue.TryAdd(QueueKey(comment), comment))
+        {
+            return;
+        }
+
+        var key = ThreadKey(comment.PostId, comment.ReplyTo ?? comment.Id);
+        if (!_threads.TryGetValue(key, out var thread))
+        {
+            thread = [];
+            _threads.Add(key, thread);
+        }
+
+        thread.Add(comment);
+    }
+
+    private void Remove(Comment comment)
+    {
+        _queue.Remove(QueueKey(comment));
+        var key = ThreadKey(comment.PostId, comment.ReplyTo ?? comment.Id);
+        if (_threads.TryGetValue(key, out var thread))
+        {
+            thread.Remove(comment);
+            if (thread.Count == 0)
+            {
+                _threads.Remove(key);
+            }
+        }
+    }
+
+    private static string ThreadKey(string postId, string thread) => postId + "/" + thread;
+}
