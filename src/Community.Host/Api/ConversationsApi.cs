@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Community.Conversations;
 using Community.Creators;
 using Community.Errors;
+using Community.Host.Hosting;
 using Community.Host.Auth;
 using Community.Identity;
 using Community.Validation;
@@ -47,7 +48,7 @@ public static class ConversationsApi
             var conversation = Grain(grains, conversationId, user);
             var message = await conversation.Send(user.Handle(), Limits.Text(input.Text, "message"), Limits.ClientId(input.ClientId));
             return TypedResults.Created($"/api/conversations/{conversationId}/messages?afterSeq={message.Seq - 1}&limit=1", message);
-        });
+        }).AddEndpointFilter<WriteLimitFilter>();
 
         conversations.MapPost("/{conversationId}/read", async (string conversationId, ReadInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {

@@ -1,3 +1,4 @@
+using Community.Host.Hosting;
 using Community.Conversations;
 using Community.Validation;
 
@@ -7,6 +8,7 @@ public sealed partial class CommunityHub
 {
     // No subscription: conversation events go to the user topics of both participants, which reach every
     // connection of each of them on any host.
+    [RateLimitedWrite]
     public Task<Message> SendMessage(string conversationId, string text, string? clientId) =>
         Conversation(conversationId).Send(Me, Limits.Text(text, "message"), Limits.ClientId(clientId));
 
