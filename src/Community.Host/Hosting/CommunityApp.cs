@@ -22,6 +22,7 @@ public static class CommunityApp
         builder.AddCommunityAuth();
         builder.AddCommunityRealtime();
         builder.AddCommunityHealth();
+        builder.AddCommunityEngagement();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -34,6 +35,7 @@ public static class CommunityApp
         app.MapDevTokenApi();
         app.MapCreatorsApi();
         app.MapPostsApi();
+        app.MapCampaignsApi();
         app.MapHub<CommunityHub>(HubPath);
         return app;
     }
