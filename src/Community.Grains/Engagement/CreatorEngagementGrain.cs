@@ -58,6 +58,8 @@ public sealed partial class CreatorEngagementGrain(
 
     public async Task<EngagementScores> Get()
     {
+        // A read is rare next to events: it always takes the current follower count (pushes reuse it up to a minute).
+        _followersAt = DateTimeOffset.MinValue;
         await RefreshFollowersAsync(require: true);
         await SeedAsync();
         return Scores();

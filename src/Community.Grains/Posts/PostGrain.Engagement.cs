@@ -96,11 +96,10 @@ public sealed partial class PostGrain
         }
 
         var options = EngagementOptions;
-        var logger = ServiceProvider.GetRequiredService<ILogger<PostGrain>>();
         _tracker ??= new EngagementTracker(options);
         _engagementPush ??= new PulseTimer(this, options.PushInterval, PushEngagementAsync);
         _rollup ??= new EngagementRollup(this, GrainFactory, "post:" + PostId, head.Creator, head.CampaignId, head.At,
-            Totals(head), options.RollupInterval, _time, logger);
+            Totals(head), options.RollupInterval, _time, ServiceProvider.GetRequiredService<ILogger<PostGrain>>());
 
         _tracker.Record(deltas, _time.GetUtcNow().UtcTicks);
         _rollup.Record(deltas, Totals(head));

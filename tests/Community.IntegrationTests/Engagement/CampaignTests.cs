@@ -8,6 +8,8 @@ using Community.Posts;
 using Community.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 
 namespace Community.IntegrationTests.Engagement;
 
@@ -210,6 +212,38 @@ public sealed class CampaignTests(ClusterFixture cluster)
         await noProfile.ProblemAsync(HttpStatusCode.NotFound);
         var badHandle = await brandClient.PostAsJsonAsync($"/api/campaigns/{campaign.CampaignId}/creators", new { handle = "Not A Handle" });
         await badHandle.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_campaigns_rollup_and_a_creators_heat_survive_their_grains_being_unloaded()
+    {
+        var (brand, brandClient) = await BrandAsync(cluster.A);
+        var c1 = ClusterFixture.Unique("cr");
+        var creator = await cluster.B.CreatorAsync(c1);
+        var campaign = await CreateAsync(brandClient, new { name = "Durable", creators = new[] { c1 }, budget = 50m });
+        await using var dashboard = await cluster.A.ConnectAsync(brand);
+        var updates = new EventLog<CampaignSnapshot>(dashboard, ClientEvents.CampaignUpdated);
+        await dashboard.InvokeAsync<CampaignSnapshot>("WatchCampaign", campaign.CampaignId);
+        var postId = await PublishAsync(creator, c1, campaign.CampaignId);
+        await React(await cluster.A.ClientAsync(ClusterFixture.Unique("fan")), postId, "like");
+        await React(await cluster.B.ClientAsync(ClusterFixture.Unique("fan")), postId, "share");
+        var before = (await updates.WaitForAsync(s => s.Totals.Likes == 1 && s.Totals.Shares == 1)).First();
+
+        var grains = cluster.A.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetGrain<ICampaignGrain>(campaign.CampaignId).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await grains.GetGrain<ICreatorEngagementGrain>(c1).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+
+        var after = await brandClient.GetFromJsonAsync<CampaignSnapshot>($"/api/campaigns/{campaign.CampaignId}", Api.Json);
+        Assert.Equal(before.Totals, after!.Totals);
+        Assert.Equal(1, after.Posts);
+        Assert.Equal(before.Windows.LastHour, after.Windows.LastHour);
+        Assert.InRange(after.Heat, before.Heat * 0.999, before.Heat);
+        Assert.Equal(before.Leaderboard.ByHeat.Single().Totals, after.Leaderboard.ByHeat.Single().Totals);
+        await using var watcher = await cluster.B.ConnectAsync(ClusterFixture.Unique("w"));
+        var scores = await watcher.InvokeAsync<EngagementScores>("WatchCreator", c1);
+        // Like (1) + share (3), moments old.
+        Assert.InRange(scores.Heat, 3.99, 4.0);
+        Assert.Equal(2, scores.Windows.LastHour.Interactions);
     }
 
     private static async Task<(string Handle, HttpClient Client)> BrandAsync(TestHost host)

@@ -65,10 +65,9 @@ public sealed class PostEngagementTests(ClusterFixture cluster)
     {
         var creator = ClusterFixture.Unique("cr");
         var creatorClient = await cluster.A.CreatorAsync(creator);
-        // Follower counts are refreshed once a minute: follow before the creator's scores are first computed.
-        (await (await cluster.B.ClientAsync(ClusterFixture.Unique("fan"))).PutAsync($"/api/creators/{creator}/followers/me", null)).EnsureSuccessStatusCode();
         var first = await creatorClient.PublishAsync(creator);
         var second = await creatorClient.PublishAsync(creator);
+        (await (await cluster.B.ClientAsync(ClusterFixture.Unique("fan"))).PutAsync($"/api/creators/{creator}/followers/me", null)).EnsureSuccessStatusCode();
         await using var watcher = await cluster.B.ConnectAsync(ClusterFixture.Unique("w"));
         var scores = new EventLog<EngagementScores>(watcher, ClientEvents.EngagementUpdated);
 
@@ -80,6 +79,7 @@ public sealed class PostEngagementTests(ClusterFixture cluster)
 
         Assert.Equal("creator", initial.Subject);
         Assert.Equal(2, initial.Posts);
+        Assert.Equal(1, initial.Followers);
         var pushed = (await scores.WaitForAsync(s => s.Subject == "creator" && s.Totals.Interactions == 3)).First();
         Assert.Equal(1, pushed.Followers);
         // Rates over one follower: 2 and 1 → mean 1.5 (HypeAuditor), median 1.5 (Modash).
