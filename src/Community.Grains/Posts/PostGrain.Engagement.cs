@@ -42,7 +42,16 @@ public sealed partial class PostGrain
 
         // Set before storing so that a burst of views from one user is one view, not one per request in flight.
         _viewedAt.Set(user, now);
-        return await _journal.Submit(new ViewOp());
+        try
+        {
+            return await _journal.Submit(new ViewOp());
+        }
+        catch
+        {
+            // Not stored: the user's next view may count.
+            _viewedAt.Set(user, 0);
+            throw;
+        }
     }
 
     public async Task<EngagementScores> GetEngagement()
