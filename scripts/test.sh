@@ -29,6 +29,9 @@ azurite_start "$BLOB_PORT" "$QUEUE_PORT" "$TABLE_PORT" artifacts/azurite-test.lo
 KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 export COMMUNITY_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$KEY;BlobEndpoint=http://127.0.0.1:$BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$TABLE_PORT/devstoreaccount1;"
 export COMMUNITY_AZURITE_JS="$AZURITE_JS"
+# Test hosts write their warnings and errors here (read it when a test fails).
+export COMMUNITY_TEST_LOG="$PWD/artifacts/test-hosts.log"
+: > "$COMMUNITY_TEST_LOG"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # No lingering MSBuild nodes holding the output pipe open after the script ends.
 export MSBUILDDISABLENODEREUSE=1
@@ -54,6 +57,10 @@ summary=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LOG" | awk '
 read -r found passed failed skipped <<<"$summary"
 
 echo
+if [[ "$rc" != 0 && -s "$COMMUNITY_TEST_LOG" ]]; then
+  echo "test: the test hosts' last warnings and errors ($COMMUNITY_TEST_LOG):"
+  grep -E '^[0-9]{2}:[0-9]{2}:' "$COMMUNITY_TEST_LOG" | tail -n 40 | cut -c1-300
+fi
 if [[ "$found" != 1 ]]; then
   echo "test: no test summary line found in dotnet test output (see $LOG)" >&2
   [[ "$rc" != 0 ]] || rc=1

@@ -16,4 +16,10 @@ public interface IPostGrain : IGrainWithStringKey
     Task<CommentPage> GetComments(long afterSeq, int limit);
 
     Task<CommentCatchUp> CatchUp(long afterSeq);
+
+    /// <summary>Counts a view of <paramref name="user"/> (once per user within the view-repeat time); returns the counters.</summary>
+    Task<PostCounters> View(string user);
+
+    /// <summary>The post's live scores: windows since the post became active, heat, and its rate.</summary>
+    Task<Community.Engagement.EngagementScores> GetEngagement();
 }

@@ -20,9 +20,10 @@ public sealed record Post(
     [property: Id(7)] long Shares,
     [property: Id(8)] long Saves,
     [property: Id(9)] long CreatorReplies,
-    [property: Id(10)] long LastSeq)
+    [property: Id(10)] long LastSeq,
+    [property: Id(11)] long Views = 0)
 {
-    public PostCounters Counters => new(PostId, Likes, Comments, Shares, Saves, CreatorReplies);
+    public PostCounters Counters => new(PostId, Likes, Comments, Shares, Saves, CreatorReplies, Views);
 }
 
 [GenerateSerializer, Immutable]
@@ -33,7 +34,8 @@ public sealed record PostCounters(
     [property: Id(2)] long Comments,
     [property: Id(3)] long Shares,
     [property: Id(4)] long Saves,
-    [property: Id(5)] long CreatorReplies)
+    [property: Id(5)] long CreatorReplies,
+    [property: Id(6)] long Views = 0)
 {
     public long Interactions => Likes + Comments + Shares + Saves;
 }

@@ -1,3 +1,4 @@
+using Community.Campaigns;
 using Community.Creators;
 using Community.Errors;
 using Community.Grains.Storage;
@@ -96,6 +97,12 @@ public sealed class CreatorGrain(
     public async Task<Post> Publish(string text, string? campaignId)
     {
         RequireExists();
+        if (campaignId is not null)
+        {
+            // Only the campaign's creators may attach posts to it: 404 for no such campaign, 403 for anyone else.
+            await GrainFactory.GetGrain<ICampaignGrain>(CampaignKey.Require(campaignId)).RequireCreator(Handle);
+        }
+
         var post = await GrainFactory.GetGrain<IPostGrain>(PostKey.New()).Create(Handle, text, campaignId);
         var next = state.State.Clone();
         next.PostCount++;

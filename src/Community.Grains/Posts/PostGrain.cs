@@ -18,7 +18,7 @@ namespace Community.Grains.Posts;
 /// Reentrant so that calls queue into the next batch while one is being stored.
 /// </summary>
 [Reentrant]
-public sealed class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
+public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
 {
     public const string Table = "posts";
     private const int MaxCatchUp = 1_000;
@@ -48,6 +48,7 @@ public sealed class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
     {
         var head = new PostHead(creator, Limits.Text(text, "post text"), campaignId, _time.GetUtcNow());
         await _journal.CreateAsync(head, $"Post '{PostId}' already exists.");
+        TrackEngagement([], head);
         return head.ToPost(PostId);
     }
 
@@ -142,6 +143,8 @@ public sealed class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
             case ReactionOp r:
                 writes.Add(LogWrite.Insert(ReactionKey(r.Kind, r.User), "1"));
                 return r.Kind == ReactionKind.Like ? head with { Likes = head.Likes + 1 } : head with { Saves = head.Saves + 1 };
+            case ViewOp:
+                return head with { Views = head.Views + 1 };
             default:
                 throw new ArgumentException($"Unknown op {op.GetType().Name}.", nameof(op));
         }
@@ -178,6 +181,8 @@ public sealed class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
                     break;
             }
         }
+
+        TrackEngagement(batch, head);
     }
 
     async Task IJournalOwner<PostHead>.ResolveConflictAsync(JournalOp op, LogWrite write)

@@ -13,10 +13,11 @@ public sealed record PostHead(
     long Comments = 0,
     long Shares = 0,
     long Saves = 0,
-    long CreatorReplies = 0)
+    long CreatorReplies = 0,
+    long Views = 0)
 {
     public Post ToPost(string postId) =>
-        new(postId, Creator, Text, CampaignId, At, Likes, Comments, Shares, Saves, CreatorReplies, LastSeq);
+        new(postId, Creator, Text, CampaignId, At, Likes, Comments, Shares, Saves, CreatorReplies, LastSeq, Views);
 
-    public PostCounters Counters(string postId) => new(postId, Likes, Comments, Shares, Saves, CreatorReplies);
+    public PostCounters Counters(string postId) => new(postId, Likes, Comments, Shares, Saves, CreatorReplies, Views);
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Community.Creators;
+using Community.Engagement;
 using Community.Errors;
 using Community.Grains.Engagement;
 using Community.Host.Auth;
@@ -14,7 +15,8 @@ public static class CreatorsApi
 {
     public sealed record PostInput(string? Text, string? CampaignId);
 
-    public sealed record CreatorEngagement(int Posts, long Interactions, double EngagementRate, double MedianEngagementRate, Responsiveness Responsiveness);
+    /// <summary><see cref="Heat"/> and <see cref="Windows"/> are additions: the creator's live scores across all their posts (docs/engagement.md).</summary>
+    public sealed record CreatorEngagement(int Posts, long Interactions, double EngagementRate, double MedianEngagementRate, double Heat, EngagementWindows Windows, Responsiveness Responsiveness);
 
     public sealed record CreatorView(
         string Handle,
@@ -77,11 +79,14 @@ public static class CreatorsApi
         var responsiveness = grains.GetGrain<IReplyQueueGrain>(profile.Handle).Responsiveness();
         var posts = await Task.WhenAll(postIds.Select(id => grains.GetGrain<IPostGrain>(id).Get()));
         var rates = posts.OfType<Post>().Select(p => EngagementMath.PostRate(p.Counters.Interactions, profile.Followers)).ToList();
+        var live = await grains.GetGrain<ICreatorEngagementGrain>(profile.Handle).Get();
         var engagement = new CreatorEngagement(
             rates.Count,
             posts.OfType<Post>().Sum(p => p.Counters.Interactions),
             EngagementMath.Mean(rates),
             EngagementMath.Median(rates),
+            live.Heat,
+            live.Windows,
             await responsiveness);
         return new CreatorView(profile.Handle, profile.DisplayName, profile.Niches, profile.Bio, profile.Followers, profile.Tier, profile.Posts, profile.CreatedAt, engagement);
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Community.Creators;
+using Community.Engagement;
 using Community.Grains.Engagement;
 using Community.Host.Auth;
 using Community.Host.Hosting;
@@ -14,7 +15,8 @@ public static class PostsApi
 
     public sealed record ReactionInput(string? Kind);
 
-    public sealed record PostEngagement(long Interactions, double EngagementRate);
+    /// <summary><see cref="Heat"/>, <see cref="Windows"/> and <see cref="At"/> are additions: the post's live scores (docs/engagement.md).</summary>
+    public sealed record PostEngagement(long Interactions, double EngagementRate, double Heat, EngagementWindows Windows, DateTimeOffset At);
 
     public sealed record PostView(
         string PostId,
@@ -28,6 +30,7 @@ public static class PostsApi
         long Saves,
         long CreatorReplies,
         long LastSeq,
+        long Views,
         PostEngagement Engagement);
 
     public static IEndpointRouteBuilder MapPostsApi(this IEndpointRouteBuilder app)
@@ -55,15 +58,22 @@ public static class PostsApi
             TypedResults.Ok(await Grain(grains, postId).React(user.Handle(), Reactions.Parse(input.Kind))))
             .AddEndpointFilter<WriteLimitFilter>();
 
+        posts.MapPost("/views", async (string postId, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(await Grain(grains, postId).View(user.Handle())));
+
         return app;
     }
 
     public static async Task<PostView> ViewAsync(Post post, IGrainFactory grains)
     {
-        var creator = await grains.GetGrain<ICreatorGrain>(post.Creator).GetProfile();
+        var creatorTask = grains.GetGrain<ICreatorGrain>(post.Creator).GetProfile();
+        var liveTask = grains.GetGrain<IPostGrain>(post.PostId).GetEngagement();
+        var creator = await creatorTask;
+        var live = await liveTask;
         var interactions = post.Counters.Interactions;
         return new PostView(post.PostId, post.Creator, post.Text, post.CampaignId, post.At, post.Likes, post.Comments, post.Shares, post.Saves,
-            post.CreatorReplies, post.LastSeq, new PostEngagement(interactions, EngagementMath.PostRate(interactions, creator?.Followers ?? 0)));
+            post.CreatorReplies, post.LastSeq, post.Views,
+            new PostEngagement(interactions, EngagementMath.PostRate(interactions, creator?.Followers ?? 0), live.Heat, live.Windows, live.At));
     }
 
     private static IPostGrain Grain(IGrainFactory grains, string postId) => grains.GetGrain<IPostGrain>(PostKey.Require(postId));

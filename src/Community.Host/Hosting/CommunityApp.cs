@@ -23,6 +23,7 @@ public static class CommunityApp
         builder.AddCommunityWriteLimits();
         builder.AddCommunityRealtime();
         builder.AddCommunityHealth();
+        builder.AddCommunityEngagement();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -37,6 +38,7 @@ public static class CommunityApp
         app.MapPostsApi();
         app.MapConversationsApi();
         app.MapRepliesApi();
+        app.MapCampaignsApi();
         app.MapHub<CommunityHub>(HubPath);
         return app;
     }

@@ -22,10 +22,10 @@ public sealed class EventLog<T>
         }
     }
 
-    /// <summary>Waits until <paramref name="count"/> events matching <paramref name="match"/> arrived; fails the test after <paramref name="timeout"/> (default 10 s).</summary>
+    /// <summary>Waits until <paramref name="count"/> events matching <paramref name="match"/> arrived; fails the test after <paramref name="timeout"/> (default 20 s: generous, as CI machines are shared).</summary>
     public async Task<IReadOnlyList<T>> WaitForAsync(Func<T, bool> match, int count = 1, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
         Drain();
         try
         {

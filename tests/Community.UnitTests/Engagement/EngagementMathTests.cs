@@ -66,4 +66,61 @@ public class EngagementMathTests
         Assert.Equal(0.02, EngagementMath.Median(rates));
         Assert.True(EngagementMath.Mean(rates) > 1);
     }
+
+    [Fact]
+    public void Interactions_are_likes_comments_shares_and_saves()
+    {
+        Assert.Equal(10, EngagementMath.Interactions(likes: 4, comments: 3, shares: 2, saves: 1));
+    }
+
+    [Fact]
+    public void A_creators_rate_is_the_mean_and_median_of_their_last_twelve_post_rates()
+    {
+        // 2,000 followers; 14 posts, newest first. Only the first 12 count: 40, 60, 100, 20, 0, 200, 80, 40, 60, 100, 20, 0.
+        // Rates: .02 .03 .05 .01 0 .1 .04 .02 .03 .05 .01 0 → sum .36, mean .03; sorted middle pair (.02, .03) → median .025.
+        long[] interactions = [40, 60, 100, 20, 0, 200, 80, 40, 60, 100, 20, 0, 5_000, 5_000];
+
+        var rate = EngagementMath.CreatorRate(interactions, followers: 2_000);
+
+        Assert.Equal(12, rate.Posts);
+        Assert.Equal(0.03, rate.Mean, 12);
+        Assert.Equal(0.025, rate.Median, 12);
+    }
+
+    [Fact]
+    public void A_creator_with_fewer_than_twelve_posts_is_rated_over_the_posts_they_have()
+    {
+        // 500 followers: 25/500 = .05, 75/500 = .15 → mean .1, median .1.
+        var rate = EngagementMath.CreatorRate([25, 75], followers: 500);
+
+        Assert.Equal(new CreatorRate(2, 0.1, 0.1), rate with { Mean = Math.Round(rate.Mean, 12), Median = Math.Round(rate.Median, 12) });
+    }
+
+    [Fact]
+    public void A_creator_without_posts_has_a_rate_of_zero()
+    {
+        Assert.Equal(new CreatorRate(0, 0, 0), EngagementMath.CreatorRate([], followers: 10));
+    }
+
+    [Fact]
+    public void A_campaigns_rate_weighs_each_post_by_its_creators_audience()
+    {
+        // Nano creator (800 followers) 2 posts with 80 interactions in all; micro creator (20,000) 1 post with 400.
+        // (80 + 400) / (800 + 800 + 20,000) = 480 / 21,600 = 0.0222…
+        Assert.Equal(480 / 21_600.0, EngagementMath.PooledRate(480, 21_600), 12);
+    }
+
+    [Fact]
+    public void Cost_per_engagement_is_the_budget_over_the_interactions()
+    {
+        Assert.Equal(2.5m, EngagementMath.CostPerEngagement(1_000m, 400));
+        Assert.Equal(0.3333m, EngagementMath.CostPerEngagement(1m, 3));
+    }
+
+    [Fact]
+    public void Cost_per_engagement_is_unknown_without_a_budget_or_interactions()
+    {
+        Assert.Null(EngagementMath.CostPerEngagement(null, 400));
+        Assert.Null(EngagementMath.CostPerEngagement(1_000m, 0));
+    }
 }
