@@ -59,7 +59,8 @@ public static class PostsApi
             .AddEndpointFilter<WriteLimitFilter>();
 
         posts.MapPost("/views", async (string postId, ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok(await Grain(grains, postId).View(user.Handle())));
+            TypedResults.Ok(await Grain(grains, postId).View(user.Handle())))
+            .AddEndpointFilter<WriteLimitFilter>();
 
         return app;
     }
