@@ -21,6 +21,7 @@ public static class CommunityApp
         builder.AddCommunitySilo();
         builder.AddCommunityAuth();
         builder.AddCommunityRealtime();
+        builder.AddCommunityLivestreams();
         builder.AddCommunityHealth();
 
         var app = builder.Build();
@@ -34,6 +35,7 @@ public static class CommunityApp
         app.MapDevTokenApi();
         app.MapCreatorsApi();
         app.MapPostsApi();
+        app.MapLivestreamsApi();
         app.MapHub<CommunityHub>(HubPath);
         return app;
     }
