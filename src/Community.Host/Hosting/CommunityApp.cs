@@ -22,6 +22,7 @@ public static class CommunityApp
         builder.AddCommunityAuth();
         builder.AddCommunityWriteLimits();
         builder.AddCommunityRealtime();
+        builder.AddCommunityLivestreams();
         builder.AddCommunityHealth();
         builder.AddCommunityEngagement();
 
@@ -39,6 +40,7 @@ public static class CommunityApp
         app.MapConversationsApi();
         app.MapRepliesApi();
         app.MapCampaignsApi();
+        app.MapLivestreamsApi();
         app.MapHub<CommunityHub>(HubPath);
         return app;
     }

@@ -1,3 +1,4 @@
+using Community.Grains.Livestreams;
 using Community.Host.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -10,7 +11,13 @@ namespace Community.Host.Hubs;
 /// SignalR binds arguments by position, so optional arguments are passed as null.
 /// </summary>
 [Authorize]
-public sealed partial class CommunityHub(IGrainFactory grains) : Hub
+public sealed partial class CommunityHub(IGrainFactory grains, LocalViewers liveViewers) : Hub
 {
     private string Me => Context.User!.Handle();
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        liveViewers.Disconnected(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
 }

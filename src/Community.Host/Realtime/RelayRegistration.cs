@@ -18,6 +18,7 @@ public sealed partial class RelayRegistration(
     ILogger<RelayRegistration> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan QuickBeat = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stopping = new();
     private RelayEntry? _entry;
     private Task? _background;
@@ -55,9 +56,19 @@ public sealed partial class RelayRegistration(
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Heartbeat);
+        // Beats every 10 s, and every second while the known relays miss an active silo: while a silo joins, the
+        // directory can briefly be active twice (each copy knowing one host), and re-registering reaches the copy that lives on.
+        using var timer = new PeriodicTimer(QuickBeat);
+        var sinceBeat = TimeSpan.Zero;
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
+            sinceBeat += QuickBeat;
+            if (sinceBeat < Heartbeat && !MissesActiveSilo())
+            {
+                continue;
+            }
+
+            sinceBeat = TimeSpan.Zero;
             try
             {
                 var set = await Directory.Register(_entry!);
@@ -71,6 +82,12 @@ public sealed partial class RelayRegistration(
                 LogHeartbeatFailed(logger, ex);
             }
         }
+    }
+
+    private bool MissesActiveSilo()
+    {
+        var relays = registry.Current.Relays;
+        return membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !relays.Any(r => r.Silo.Equals(m.SiloAddress)));
     }
 
     private async Task WatchMembershipAsync(CancellationToken cancellationToken)

@@ -1,3 +1,6 @@
+using Community.Grains.Realtime;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Community.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -22,6 +25,20 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         A = await TestHost.StartAsync(ClusterId);
         B = await TestHost.StartAsync(ClusterId);
+        await RelaysConvergedAsync();
+    }
+
+    /// <summary>
+    /// Right after the second host joins, each host may know only its own relay for about a second (the relay
+    /// directory was briefly active twice); tests that cross hosts start once both know both.
+    /// </summary>
+    private async Task RelaysConvergedAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (new[] { A, B }.Any(h => h.Services.GetRequiredService<RelayRegistry>().Current.Relays.Count < 2))
+        {
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     public async Task DisposeAsync()
