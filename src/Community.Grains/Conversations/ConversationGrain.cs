@@ -32,7 +32,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
     private readonly RealtimeFanout _fanout;
     private readonly Journal<ConversationHead> _journal;
     private readonly SeqWindow<Message> _recent = new(m => m.Seq);
-    private readonly RecentMap<long> _clientIds = new(10_000);
+    private readonly ClientIdIndex _clientIds;
     private readonly Dictionary<string, TypingGate> _typing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InboxSync> _inboxes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long LastSeq, long ReadSeq)> _pushed = new(StringComparer.Ordinal);
@@ -48,6 +48,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         _logger = logger;
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<ConversationHead>(_store, Id, this, logger);
+        _clientIds = new ClientIdIndex(_store, Id);
         _journal.Reloaded += OnReloaded;
 
         // A grain with a malformed key has no participants; every method refuses its callers before using these.
@@ -74,18 +75,15 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         var recipient = ConversationKey.RequireParticipant(Id, author);
         text = Limits.Text(text, "message");
         clientId = Limits.ClientId(clientId);
-        var dedupeKey = clientId is null ? null : author + "\n" + clientId;
-        if (dedupeKey is not null)
+        var dedupeKey = ClientIdIndex.KeyOf(author, clientId);
+        if (_clientIds.TryGetSeq(dedupeKey, out var knownSeq))
         {
-            if (_clientIds.TryGetValue(dedupeKey, out var knownSeq))
-            {
-                return await GetMessageAsync(knownSeq);
-            }
+            return await GetMessageAsync(knownSeq);
+        }
 
-            if (_journal.FindPending<MessageOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
-            {
-                return await inFlight.Task;
-            }
+        if (dedupeKey is not null && _journal.FindPending<MessageOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
+        {
+            return await inFlight.Task;
         }
 
         var access = await RequireMayWriteAsync(author, recipient);
@@ -171,7 +169,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
                 writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(m.Planned)));
                 if (m.ClientId is not null)
                 {
-                    writes.Add(LogWrite.Insert(LogKeys.Of("k", m.Author, m.ClientId), seq.ToString(CultureInfo.InvariantCulture)));
+                    writes.Add(ClientIdIndex.Row(m.Author, m.ClientId, seq));
                 }
 
                 return head.WithMessage(m.Author, seq, m.Planned.At, m.RecipientIsCreator);
@@ -191,10 +189,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
                 case MessageOp m:
                     var message = m.Planned!;
                     _recent.Add(message);
-                    if (m.DedupeKey is not null)
-                    {
-                        _clientIds.Set(m.DedupeKey, message.Seq);
-                    }
+                    _clientIds.Remember(m.DedupeKey, message.Seq);
 
                     if (_typing.TryGetValue(m.Author, out var gate))
                     {
@@ -218,11 +213,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         if (op is MessageOp m)
         {
             // The client id row exists: a retry of a message stored earlier. Answer with that one.
-            var row = await _store.ReadAsync(Id, LogKeys.Of("k", m.Author, m.ClientId!))
-                ?? throw CommunityException.Unavailable("The message's client id conflicted but could not be read back; retry.");
-            var seq = long.Parse(row.Data, CultureInfo.InvariantCulture);
-            _clientIds.Set(m.DedupeKey!, seq);
-            m.Succeed(await GetMessageAsync(seq));
+            m.Succeed(await GetMessageAsync(await _clientIds.ResolveAsync(m.Author, m.ClientId!)));
         }
     }
 

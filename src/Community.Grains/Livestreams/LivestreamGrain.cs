@@ -38,7 +38,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
     private readonly RealtimeFanout _fanout;
     private readonly Journal<LiveHead> _journal;
     private readonly SeqWindow<ChatMessage> _recent = new(m => m.Seq);
-    private readonly RecentMap<long> _clientIds = new(10_000);
+    private readonly ClientIdIndex _clientIds;
     private readonly RecentMap<LiveUser> _users = new(50_000);
     private readonly RecentMap<DateTimeOffset> _followers = new(50_000);
     private readonly HashSet<long> _removed = [];
@@ -57,6 +57,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         _logger = logger;
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<LiveHead>(_store, LiveId, this, logger);
+        _clientIds = new ClientIdIndex(_store, LiveId);
         _journal.Reloaded += OnReloaded;
         _slowMode = new SlowModeGate(time);
         _rateLimiter = new ChatRateLimiter(time, _options.ChatBurst, _options.ChatRefillInterval);
@@ -147,18 +148,15 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         var head = await RequireHeadAsync();
         text = Limits.Text(text, "chat message");
         clientId = Limits.ClientId(clientId);
-        var dedupeKey = clientId is null ? null : author + "\n" + clientId;
-        if (dedupeKey is not null)
+        var dedupeKey = ClientIdIndex.KeyOf(author, clientId);
+        if (_clientIds.TryGetSeq(dedupeKey, out var knownSeq))
         {
-            if (_clientIds.TryGetValue(dedupeKey, out var knownSeq))
-            {
-                return await GetMessageAsync(knownSeq);
-            }
+            return await GetMessageAsync(knownSeq);
+        }
 
-            if (_journal.FindPending<ChatOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
-            {
-                return await inFlight.Task;
-            }
+        if (dedupeKey is not null && _journal.FindPending<ChatOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
+        {
+            return await inFlight.Task;
         }
 
         head.RequireLiveChat();
@@ -273,10 +271,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
                 case ChatOp c:
                     var message = c.Planned!;
                     _recent.Add(message);
-                    if (c.DedupeKey is not null)
-                    {
-                        _clientIds.Set(c.DedupeKey, message.Seq);
-                    }
+                    _clientIds.Remember(c.DedupeKey, message.Seq);
 
                     if (c.UserAfter is { } chatter)
                     {
@@ -337,13 +332,9 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
                 _users.Set(user, (row is null ? LiveUser.None : LogJson.Read<LiveUser>(row.Data)) with { Stored = true });
                 retry.Resubmit(_journal);
                 break;
-            case ChatOp { ClientId: { } clientId } c when write.Key == ClientKey(c.Author, clientId):
+            case ChatOp { ClientId: { } clientId } c when ClientIdIndex.IsRow(write, c.Author, clientId):
                 // A retry of a message stored earlier: answer with that one.
-                var stored = await _store.ReadAsync(LiveId, write.Key)
-                    ?? throw CommunityException.Unavailable("The message's client id conflicted but could not be read back; retry.");
-                var seq = long.Parse(stored.Data, CultureInfo.InvariantCulture);
-                _clientIds.Set(c.DedupeKey!, seq);
-                c.Succeed(await GetMessageAsync(seq));
+                c.Succeed(await GetMessageAsync(await _clientIds.ResolveAsync(c.Author, clientId)));
                 break;
             default:
                 throw CommunityException.Unavailable("This livestream is being written elsewhere; try again.");
@@ -363,7 +354,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(c.Planned)));
         if (c.ClientId is not null)
         {
-            writes.Add(LogWrite.Insert(ClientKey(c.Author, c.ClientId), seq.ToString(CultureInfo.InvariantCulture)));
+            writes.Add(ClientIdIndex.Row(c.Author, c.ClientId, seq));
         }
 
         var next = head with { LastSeq = seq };
@@ -593,7 +584,6 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         }
     }
 
-    private static string ClientKey(string author, string clientId) => LogKeys.Of("k", author, clientId);
 
     private static string UserKey(string user) => LogKeys.Of(UserPrefix, user);
 

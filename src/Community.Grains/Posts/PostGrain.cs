@@ -28,7 +28,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
     private readonly RealtimeFanout _fanout;
     private readonly Journal<PostHead> _journal;
     private readonly SeqWindow<Comment> _recent = new(c => c.Seq);
-    private readonly RecentMap<long> _clientIds = new(10_000);
+    private readonly ClientIdIndex _clientIds;
     private readonly RecentMap<bool> _reacted = new(100_000);
     private readonly ReplyQueueFeed _replyQueue;
 
@@ -38,6 +38,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
         _time = time;
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<PostHead>(_store, PostId, this, logger);
+        _clientIds = new ClientIdIndex(_store, PostId);
         _journal.Reloaded += _recent.Clear;
         _replyQueue = new ReplyQueueFeed(GrainFactory, PostId, time, logger);
     }
@@ -63,18 +64,15 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
         var head = await RequireHeadAsync();
         text = Limits.Text(text, "comment");
         clientId = Limits.ClientId(clientId);
-        var dedupeKey = clientId is null ? null : author + "\n" + clientId;
-        if (dedupeKey is not null)
+        var dedupeKey = ClientIdIndex.KeyOf(author, clientId);
+        if (_clientIds.TryGetSeq(dedupeKey, out var knownSeq))
         {
-            if (_clientIds.TryGetValue(dedupeKey, out var knownSeq))
-            {
-                return await GetCommentAsync(knownSeq);
-            }
+            return await GetCommentAsync(knownSeq);
+        }
 
-            if (_journal.FindPending<CommentOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
-            {
-                return await inFlight.Task;
-            }
+        if (dedupeKey is not null && _journal.FindPending<CommentOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
+        {
+            return await inFlight.Task;
         }
 
         string? thread = null;
@@ -129,7 +127,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
                 writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(c.Planned)));
                 if (c.ClientId is not null)
                 {
-                    writes.Add(LogWrite.Insert(LogKeys.Of("k", c.Author, c.ClientId), seq.ToString(CultureInfo.InvariantCulture)));
+                    writes.Add(ClientIdIndex.Row(c.Author, c.ClientId, seq));
                 }
 
                 return head with
@@ -161,10 +159,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
                 case CommentOp c:
                     var comment = c.Planned!;
                     _recent.Add(comment);
-                    if (c.DedupeKey is not null)
-                    {
-                        _clientIds.Set(c.DedupeKey, comment.Seq);
-                    }
+                    _clientIds.Remember(c.DedupeKey, comment.Seq);
 
                     c.Succeed(comment);
                     _fanout.Publish(topic, ClientEvents.CommentAdded, comment);
@@ -191,11 +186,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
         {
             case CommentOp c:
                 // The client id row exists: this is a retry of a comment stored earlier. Answer with that one.
-                var row = await _store.ReadAsync(PostId, LogKeys.Of("k", c.Author, c.ClientId!))
-                    ?? throw CommunityException.Unavailable("The comment's client id conflicted but could not be read back; retry.");
-                var seq = long.Parse(row.Data, CultureInfo.InvariantCulture);
-                _clientIds.Set(c.DedupeKey!, seq);
-                c.Succeed(await GetCommentAsync(seq));
+                c.Succeed(await GetCommentAsync(await _clientIds.ResolveAsync(c.Author, c.ClientId!)));
                 break;
             case ReactionOp r:
                 _reacted.Set(ReactionKey(r.Kind, r.User), true);
