@@ -1,4 +1,20 @@
+using Community.LoadTests.Client;
+
 namespace Community.LoadTests.Cli;
 
-/// <summary>What every scenario gets from the command line: where the server is and where results go.</summary>
-public sealed record DriverContext(Uri Url, DirectoryInfo ResultsDirectory);
+/// <summary>
+/// What every scenario gets from the command line: which system it drives and where it is, the server's pid to
+/// measure (if known), whether the driver starts the server itself, and where results go.
+/// </summary>
+public sealed record DriverContext(Uri Url, DirectoryInfo ResultsDirectory, SystemKind System = SystemKind.Community, int? ServerPid = null, bool Launch = false)
+{
+    /// <summary>The system's name in reports and file names: community, signalr, socketio.</summary>
+    public string SystemName => Name(System);
+
+    public static string Name(SystemKind system) => system switch
+    {
+        SystemKind.SignalR => "signalr",
+        SystemKind.SocketIo => "socketio",
+        _ => "community",
+    };
+}

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Community.LoadTests.Cli;
+using Community.LoadTests.Client;
+using Community.LoadTests.Metrics;
+
+namespace Community.LoadTests.Servers;
+
+/// <summary>
+/// Starts a system under test from its build on free 127.0.0.1 ports, waits until it answers <c>/health/ready</c>, and
+/// stops it (SIGTERM, then a kill after a few seconds). Its output goes to a log file beside the results. Every wait is
+/// bounded.
+/// </summary>
+public static class ServerLauncher
+{
+    /// <summary>
+    /// The environment Community runs with here: in-memory storage, dev tokens, and the per-user write and chat limits
+    /// raised so that the load is limited by the server's capacity, not by its flood protection.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> CommunityEnvironment(int siloPort, int gatewayPort) => new Dictionary<string, string>
+    {
+        ["Storage__Provider"] = "Memory",
+        ["Auth__DevTokens"] = "true",
+        ["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+        ["Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+        ["Cluster__ClusterId"] = $"loadtest-{siloPort}",
+        ["RateLimits__WritesPerSecond"] = "100000",
+        ["RateLimits__Burst"] = "100000",
+        ["Livestreams__ChatBurst"] = "1000",
+        ["Livestreams__ChatRefillInterval"] = "00:00:00.01",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    public static async Task<LaunchedServer> StartAsync(SystemKind system, DirectoryInfo logDirectory, CancellationToken cancellationToken)
+    {
+        var root = RepoPaths.Root ?? throw new InvalidOperationException("--launch needs the driver to run from a checkout (its build folder under the repository).");
+        var port = FreePort();
+        var url = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
+        var start = system switch
+        {
+            SystemKind.SignalR => DotnetApp(Path.Combine(root.FullName, "loadtests/peers/BareSignalR/bin/Release/net10.0/BareSignalR.dll"), url, "dotnet build loadtests/peers/BareSignalR -c Release"),
+            SystemKind.SocketIo => NodeApp(Path.Combine(root.FullName, "loadtests/peers/socketio"), port),
+            _ => DotnetApp(Path.Combine(root.FullName, "src/Community.Host/bin/Release/net10.0/Community.Host.dll"), url, "dotnet build src/Community.Host -c Release"),
+        };
+        if (system == SystemKind.Community)
+        {
+            foreach (var (name, value) in CommunityEnvironment(FreePort(), FreePort()))
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        logDirectory.Create();
+        var logPath = Path.Combine(logDirectory.FullName, $"server-{DriverContext.Name(system)}.log");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var server = new LaunchedServer(system, process, url, logPath);
+        try
+        {
+            await server.WaitUntilReadyAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A free TCP port on 127.0.0.1 (free when asked; the server binds it right after).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static ProcessStartInfo DotnetApp(string dll, Uri url, string buildCommand)
+    {
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is not built: run `{buildCommand}` first.", dll);
+        }
+
+        var start = Redirected("dotnet");
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(url.ToString().TrimEnd('/'));
+        start.WorkingDirectory = Path.GetDirectoryName(dll)!;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return start;
+    }
+
+    private static ProcessStartInfo NodeApp(string folder, int port)
+    {
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "socket.io")))
+        {
+            throw new DirectoryNotFoundException($"socket.io is not installed in {folder}: run `npm ci` there first.");
+        }
+
+        var start = Redirected("node");
+        start.ArgumentList.Add(Path.Combine(folder, "server.js"));
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--host");
+        start.ArgumentList.Add("127.0.0.1");
+        start.WorkingDirectory = folder;
+        return start;
+    }
+
+    private static ProcessStartInfo Redirected(string fileName) => new(fileName)
+    {
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        RedirectStandardInput = true,
+        UseShellExecute = false,
+    };
+}
+
+/// <summary>A server the driver started: its URL and pid, its log, and how to stop it.</summary>
+public sealed class LaunchedServer : IAsyncDisposable
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(200);
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    internal LaunchedServer(SystemKind system, Process process, Uri url, string logPath)
+    {
+        System = system;
+        _process = process;
+        Url = url;
+        LogPath = logPath;
+        _log = new StreamWriter(logPath) { AutoFlush = true };
+        _process.OutputDataReceived += (_, e) => Log(e.Data);
+        _process.ErrorDataReceived += (_, e) => Log(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public SystemKind System { get; }
+
+    public Uri Url { get; }
+
+    public int Pid => _process.Id;
+
+    public string LogPath { get; }
+
+    internal async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.GetTimestamp() + (long)(ReadyTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{DriverContext.Name(System)} exited with code {_process.ExitCode} while starting; see {LogPath}.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/health/ready", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A slow first answer: ask again.
+            }
+
+            await Task.Delay(ReadyPoll, cancellationToken);
+        }
+
+        throw new TimeoutException($"{DriverContext.Name(System)} did not report ready within {ReadyTimeout.TotalSeconds:0} s; see {LogPath}.");
+    }
+
+    /// <summary>Stops the server: SIGTERM (a graceful stop), then a kill if it is still there after 10 s.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                if (kill is not null)
+                {
+                    await kill.WaitForExitAsync();
+                }
+
+                await _process.WaitForExitAsync().WaitAsync(StopTimeout);
+            }
+            catch (Exception ex) when (ex is TimeoutException or global::System.ComponentModel.Win32Exception)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(StopTimeout);
+            }
+        }
+
+        _process.Dispose();
+        await _log.DisposeAsync();
+    }
+
+    private void Log(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+}
