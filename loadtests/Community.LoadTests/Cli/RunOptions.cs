@@ -17,13 +17,14 @@ public sealed record RunSettings(
     /// <summary>A pause between steps, so the next step does not start on the last one's garbage and backlog.</summary>
     public static readonly TimeSpan StepSettle = TimeSpan.FromSeconds(1);
 
-    public LoadPhase Phase(double rate) => Step is null
+    /// <param name="first">The first step warms up for <see cref="Warmup"/> (if longer): connections and code paths are cold then.</param>
+    public LoadPhase Phase(double rate, bool first = true) => Step is null
         ? new LoadPhase(rate, Warmup, Duration, Drain)
-        : new LoadPhase(rate, StepWarmup, StepDuration, Drain);
+        : new LoadPhase(rate, first && Warmup > StepWarmup ? Warmup : StepWarmup, StepDuration, Drain);
 
     /// <summary>The longest the load part of the run can take, setup excluded.</summary>
     public TimeSpan MaxLoadTime => Step is { } step
-        ? (Phase(1).MaxLength + StepSettle) * step.MaxSteps
+        ? Phase(1).MaxLength + ((Phase(1, first: false).MaxLength + StepSettle) * step.MaxSteps)
         : Phase(Rate).MaxLength;
 
     /// <summary>The command-line options, with a scenario's own defaults, and how to read them back.</summary>

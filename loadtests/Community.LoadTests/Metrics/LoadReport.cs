@@ -51,7 +51,8 @@ public sealed class LoadReport : IScenarioReport
     /// A run at one rate passes when it completed clean (nothing lost, duplicated or reordered, no error). A step run
     /// passes when it completed and some step sustained its rate.
     /// </summary>
-    public bool Passed => Completed && Phases.Count > 0 && (Step is null ? Phases.TrueForAll(p => p.Clean) : Step.HighestSustainedRate is not null);
+    public bool Passed => Completed && Phases.Count > 0 && (Extra is not IExtraFigures extra || extra.Clean)
+        && (Step is null ? Phases.TrueForAll(p => p.Clean) : Step.HighestSustainedRate is not null);
 
     public void WriteSummary(TextWriter writer)
     {
@@ -159,6 +160,9 @@ public sealed record ServerInfo(int Pid, string How);
 /// <summary>Scenario-specific figures that print themselves in the console summary.</summary>
 public interface IExtraFigures
 {
+    /// <summary>The scenario's own integrity checks held.</summary>
+    bool Clean { get; }
+
     void WriteSummary(TextWriter writer);
 }
 

@@ -11,5 +11,8 @@ public static class ScenarioCatalog
         LiveRoomScenario.CreateCommand(common),
         PostCommentsScenario.CreateCommand(common, fanout: false),
         PostCommentsScenario.CreateCommand(common, fanout: true),
+        ConversationsScenario.CreateCommand(common),
+        CampaignScenario.CreateCommand(common),
+        CompareCommand.Create(new CommonOptions()),
     ];
 }

@@ -139,7 +139,7 @@ public abstract class StreamScenario(DriverContext context, RunSettings run) : I
         while (search.NextRate() is { } rate)
         {
             Console.Error.WriteLine(Invariant($"step {verdicts.Count + 1}: {rate:0.#} writes/s"));
-            var phase = await load.RunPhaseAsync(run.Phase(rate), writer, cancellationToken);
+            var phase = await load.RunPhaseAsync(run.Phase(rate, first: verdicts.Count == 0), writer, cancellationToken);
             report.Phases.Add(phase);
             var verdict = StepVerdict.Judge(phase, step);
             verdicts.Add(verdict);
