@@ -55,7 +55,12 @@ public static class ResultsWriter
 
     public static async Task<string> WriteAsync(IScenarioReport report, DirectoryInfo results, CancellationToken cancellationToken)
     {
-        var name = report is LoadReport load ? $"{load.Scenario}-{load.System}" : report.Scenario;
+        var name = report switch
+        {
+            LoadReport load => $"{load.Scenario}-{load.System}",
+            Scenarios.MemoryReport memory => $"{memory.Scenario}-{memory.System}",
+            _ => report.Scenario,
+        };
         var dir = RunDirectory(results, name, report.StartedAt);
         await WriteJsonAsync(Path.Combine(dir.FullName, "result.json"), report, cancellationToken);
         if (report is LoadReport r)
@@ -69,6 +74,12 @@ public static class ResultsWriter
             }
 
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "summary.md"), MarkdownReport.Single(r, chart), cancellationToken);
+        }
+        else
+        {
+            using var text = new StringWriter(CultureInfo.InvariantCulture);
+            report.WriteSummary(text);
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "summary.md"), $"# {report.Scenario}\n\n```{text}```\n", cancellationToken);
         }
 
         return dir.FullName;

@@ -14,5 +14,6 @@ public static class ScenarioCatalog
         ConversationsScenario.CreateCommand(common),
         CampaignScenario.CreateCommand(common),
         CompareCommand.Create(new CommonOptions()),
+        MemoryCommand.Create(common),
     ];
 }

@@ -33,7 +33,9 @@ public static class ServerLauncher
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
-    public static async Task<LaunchedServer> StartAsync(SystemKind system, DirectoryInfo logDirectory, CancellationToken cancellationToken)
+    /// <param name="storageConnectionString">For Community: Azure Table storage (Azurite) instead of the in-memory default.</param>
+    public static async Task<LaunchedServer> StartAsync(
+        SystemKind system, DirectoryInfo logDirectory, CancellationToken cancellationToken, string? storageConnectionString = null)
     {
         var root = RepoPaths.Root ?? throw new InvalidOperationException("--launch needs the driver to run from a checkout (its build folder under the repository).");
         var port = FreePort();
@@ -50,12 +52,18 @@ public static class ServerLauncher
             {
                 start.Environment[name] = value;
             }
+
+            if (storageConnectionString is not null)
+            {
+                start.Environment["Storage__Provider"] = "AzureStorage";
+                start.Environment["Storage__ConnectionString"] = storageConnectionString;
+            }
         }
 
         logDirectory.Create();
-        var logPath = Path.Combine(logDirectory.FullName, $"server-{DriverContext.Name(system)}.log");
+        var logPath = LogPath(logDirectory, $"server-{DriverContext.Name(system)}");
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
-        var server = new LaunchedServer(system, process, url, logPath);
+        var server = new LaunchedServer(system, process, url, logPath, "/health/ready");
         try
         {
             await server.WaitUntilReadyAsync(cancellationToken);
@@ -66,6 +74,60 @@ public static class ServerLauncher
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts Azurite (the repository's pinned npm package, <c>npm ci</c> at the root) in memory on free ports, for a
+    /// Community that must keep its data across a restart. Returns it with its connection string.
+    /// </summary>
+    public static async Task<(LaunchedServer Azurite, string ConnectionString)> StartAzuriteAsync(DirectoryInfo logDirectory, CancellationToken cancellationToken)
+    {
+        var root = RepoPaths.Root ?? throw new InvalidOperationException("Azurite needs the driver to run from a checkout.");
+        var js = Path.Combine(root.FullName, "node_modules/azurite/dist/src/azurite.js");
+        if (!File.Exists(js))
+        {
+            throw new FileNotFoundException($"Azurite is not installed: run `npm ci` in {root.FullName} first.", js);
+        }
+
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var start = Redirected("node");
+        foreach (var arg in new[]
+        {
+            js, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
+            "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--inMemoryPersistence", "--extentMemoryLimit", "1024",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        logDirectory.Create();
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
+        var azurite = new LaunchedServer(SystemKind.Community, process, new Uri($"http://127.0.0.1:{table}"), LogPath(logDirectory, "azurite"), readyPath: null);
+        try
+        {
+            await azurite.WaitUntilReadyAsync(cancellationToken);
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+
+        const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+        return (azurite, string.Create(CultureInfo.InvariantCulture,
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;"));
+    }
+
+    private static string LogPath(DirectoryInfo directory, string name)
+    {
+        var path = Path.Combine(directory.FullName, $"{name}.log");
+        for (var n = 2; File.Exists(path); n++)
+        {
+            path = Path.Combine(directory.FullName, $"{name}-{n}.log");
+        }
+
+        return path;
     }
 
     /// <summary>A free TCP port on 127.0.0.1 (free when asked; the server binds it right after).</summary>
@@ -129,8 +191,12 @@ public sealed class LaunchedServer : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    internal LaunchedServer(SystemKind system, Process process, Uri url, string logPath)
+    private readonly string? _readyPath;
+
+    /// <param name="readyPath">The HTTP path that answers 2xx once ready; null: ready once its port accepts connections.</param>
+    internal LaunchedServer(SystemKind system, Process process, Uri url, string logPath, string? readyPath)
     {
+        _readyPath = readyPath;
         System = system;
         _process = process;
         Url = url;
@@ -163,11 +229,22 @@ public sealed class LaunchedServer : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync("/health/ready", cancellationToken);
+                if (_readyPath is null)
+                {
+                    using var tcp = new TcpClient();
+                    await tcp.ConnectAsync(Url.Host, Url.Port, cancellationToken);
+                    return;
+                }
+
+                using var response = await http.GetAsync(_readyPath, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
                 }
+            }
+            catch (SocketException)
+            {
+                // Not listening yet.
             }
             catch (HttpRequestException)
             {
