@@ -193,14 +193,17 @@ public static class MemoryCommand
         }
 
         report.PostReadToken = token;
+        report.PostReader = creator;
         return postIds;
     }
 
     private static async Task MeasureActivationAsync(
         MemorySettings settings, CommunityApi api, string[] postIds, int pid, MemoryReport report, CancellationToken cancellationToken)
     {
+        // A restarted host signs dev tokens with a new key: the reader needs a fresh token.
+        report.PostReadToken = await api.IssueDevTokenAsync(report.PostReader!, cancellationToken);
         // The first read warms the host's code paths, so the baseline does not count them as post memory.
-        await api.GetPostCountersAsync(postIds[0], report.PostReadToken!, cancellationToken);
+        await api.GetPostCountersAsync(postIds[0], report.PostReadToken, cancellationToken);
         var baseline = await SettledAsync(pid, settings.Settle, cancellationToken);
         var active = 1;
         foreach (var level in settings.Posts)
@@ -288,6 +291,9 @@ public sealed class MemoryReport : IScenarioReport
 
     [System.Text.Json.Serialization.JsonIgnore]
     public string? PostReadToken { get; set; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? PostReader { get; set; }
 
     public bool Passed => Failure is null;
 
