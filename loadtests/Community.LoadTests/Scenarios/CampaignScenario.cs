@@ -142,7 +142,7 @@ public sealed class CampaignScenario(CampaignSettings settings, DriverContext co
             var counters = await fans[n % fans.Length].InvokeAsync<PostCounters>(HubNames.React, postId, "share", ct);
             _ackTimestamps.Enqueue(Stopwatch.GetTimestamp());
             _ackedByPost.AddOrUpdate(postId, 1, static (_, c) => c + 1);
-            return new StreamAck(postId, counters.Shares);
+            return new StreamAck(counters.PostId, StreamAck.Unordered);
         };
     }
 

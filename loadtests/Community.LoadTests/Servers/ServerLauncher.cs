@@ -44,7 +44,7 @@ public static class ServerLauncher
         {
             SystemKind.SignalR => DotnetApp(Path.Combine(root.FullName, "loadtests/peers/BareSignalR/bin/Release/net10.0/BareSignalR.dll"), url, "dotnet build loadtests/peers/BareSignalR -c Release"),
             SystemKind.SocketIo => NodeApp(Path.Combine(root.FullName, "loadtests/peers/socketio"), port),
-            _ => DotnetApp(Path.Combine(root.FullName, "src/Community.Host/bin/Release/net10.0/Community.Host.dll"), url, "dotnet build src/Community.Host -c Release"),
+            _ => DotnetApp(CommunityHostDll(root), url, "dotnet build src/Community.Host -c Release"),
         };
         if (system == SystemKind.Community)
         {
@@ -129,6 +129,15 @@ public static class ServerLauncher
 
         return path;
     }
+
+    /// <summary>
+    /// The Community host to start: this checkout's Release build, or the one <c>COMMUNITY_HOST_DLL</c> names (another
+    /// branch's build, to measure it with this driver).
+    /// </summary>
+    public static string CommunityHostDll(DirectoryInfo root) =>
+        Environment.GetEnvironmentVariable("COMMUNITY_HOST_DLL") is { Length: > 0 } dll
+            ? dll
+            : Path.Combine(root.FullName, "src/Community.Host/bin/Release/net10.0/Community.Host.dll");
 
     /// <summary>A free TCP port on 127.0.0.1 (free when asked; the server binds it right after).</summary>
     public static int FreePort()

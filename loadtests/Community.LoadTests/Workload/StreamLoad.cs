@@ -6,7 +6,11 @@ using Community.LoadTests.Metrics;
 namespace Community.LoadTests.Workload;
 
 /// <summary>The acknowledgement of one write: which ordered stream it went to and the seq the server gave it.</summary>
-public readonly record struct StreamAck(string StreamId, long Seq);
+public readonly record struct StreamAck(string StreamId, long Seq)
+{
+    /// <summary>The seq of a write that creates no item of an ordered stream (a reaction): nothing to account.</summary>
+    public const long Unordered = 0;
+}
 
 /// <summary>Writes item <c>n</c> of a phase with the given clientId and stamped text; the scenario picks writer and stream.</summary>
 public delegate Task<StreamAck> StreamWrite(long n, string clientId, string text, CancellationToken cancellationToken);
@@ -35,6 +39,7 @@ public sealed class StreamLoad(ServerProcess? server)
     private readonly ServerProcess? _server = server;
     private readonly List<StreamSubscriber> _subscribers = [];
     private readonly ConcurrentDictionary<string, long> _maxAckedSeq = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string StreamId, long Seq), string> _seqOwners = new();
     private PhaseState _phase = new(new LoadPhase(1, TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.Zero), MeasureWindow.NotYet);
     private IntegrityTotals _integrityBefore = IntegrityTotals.Zero;
 
@@ -147,7 +152,19 @@ public sealed class StreamLoad(ServerProcess? server)
                 Interlocked.Increment(ref phase.AckedInWindow);
             }
 
+            if (ack.Seq == StreamAck.Unordered)
+            {
+                return;
+            }
+
             _maxAckedSeq.AddOrUpdate(ack.StreamId, ack.Seq, (_, seen) => Math.Max(seen, ack.Seq));
+            // Every write has its own clientId, so two writes acknowledged with one seq means the server numbered
+            // two items alike (or gave one write's item to another): the receivers' seq accounting cannot see that.
+            var owner = _seqOwners.GetOrAdd((ack.StreamId, ack.Seq), clientId);
+            if (!string.Equals(owner, clientId, StringComparison.Ordinal))
+            {
+                Errors.Add("write", $"seq {ack.Seq} of {ack.StreamId} acknowledged for two writes ({owner} and {clientId})");
+            }
         }
         catch (OperationCanceledException) when (ackDeadline.IsCancellationRequested)
         {
