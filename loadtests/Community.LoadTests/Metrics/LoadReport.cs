@@ -169,8 +169,9 @@ public interface IExtraFigures
 /// <summary>Parameters records, printed as <c>name value, …</c> for the console and Markdown.</summary>
 public static class ParameterText
 {
-    public static string Describe(object parameters) =>
-        string.Join(", ", parameters.GetType().GetProperties().Select(p => $"{p.Name} {Format(p.GetValue(parameters))}"));
+    public static string Describe(object parameters) => parameters is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json
+        ? string.Join(", ", json.EnumerateObject().Select(p => $"{p.Name} {p.Value}"))
+        : string.Join(", ", parameters.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0).Select(p => $"{p.Name} {Format(p.GetValue(parameters))}"));
 
     private static string Format(object? value) => value switch
     {

@@ -32,6 +32,12 @@ public static class ResultsWriter
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    /// <summary>For reading reports back: get-only collections (a report's phases, notes) are filled in place.</summary>
+    public static readonly JsonSerializerOptions ReadJson = new(Json)
+    {
+        PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate,
+    };
+
     /// <summary>
     /// <c>loadtests/results</c> of the checkout the driver was built in (found by walking up from the binary), so results
     /// land in the same git-ignored folder whatever the current directory; <c>./loadtests/results</c> otherwise.

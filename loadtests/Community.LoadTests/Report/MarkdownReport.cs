@@ -35,8 +35,8 @@ public static class MarkdownReport
         }
 
         md.AppendLine();
-        md.AppendLine("| system | highest sustained rate (msgs/s sent) | deliveries/s there | p99 there (ms) | server CPU there (cores) | server resident peak (MiB) | lost / dup / out of order (all steps) | why it stopped |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+        md.AppendLine("| system | highest sustained rate (msgs/s sent) | deliveries/s there | p99 there (ms) | server CPU there (cores) | driver CPU there (cores) | server resident peak (MiB) | lost / dup / out of order (all steps) | why it stopped |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
         foreach (var r in reports)
         {
             var best = BestStep(r);
@@ -44,10 +44,20 @@ public static class MarkdownReport
             var dup = r.Phases.Sum(p => p.Delivery.Duplicated);
             var ooo = r.Phases.Sum(p => p.Delivery.OutOfOrder);
             md.AppendLine(Invariant(
-                $"| {r.System} | {(r.Step?.HighestSustainedRate is { } rate ? rate.ToString("0.#", CultureInfo.InvariantCulture) : "none")} | {Num(best?.Throughput.DeliveriesPerSecond)} | {Num(best?.DeliveryLatencyMs.P99Ms, "0.0")} | {LoadReport.Cpu(best?.Server)} | {LoadReport.Mib(best?.Server)} | {lost} / {dup} / {ooo} | {Cell(r.Failure ?? r.Step?.StopReason ?? "")} |"));
+                $"| {r.System} | {(r.Step?.HighestSustainedRate is { } rate ? rate.ToString("0.#", CultureInfo.InvariantCulture) : "none")} | {Num(best?.Throughput.DeliveriesPerSecond)} | {Num(best?.DeliveryLatencyMs.P99Ms, "0.0")} | {LoadReport.Cpu(best?.Server)} | {Num(best?.Driver.CpuCoresUsed, "0.00")} | {LoadReport.Mib(best?.Server)} | {lost} / {dup} / {ooo} | {Cell(r.Failure ?? r.Step?.StopReason ?? "")} |"));
         }
 
         md.AppendLine();
+        foreach (var r in reports)
+        {
+            if (Saturation(r) is { } note)
+            {
+                md.AppendLine(Invariant($"- **{r.System}**: {note}"));
+            }
+        }
+
+        md.AppendLine();
+        EqualRateTable(md, reports);
         md.AppendLine(Invariant($"![throughput and p99 against offered rate, one line per system]({chartFile})"));
         md.AppendLine();
         foreach (var r in reports)
@@ -60,6 +70,59 @@ public static class MarkdownReport
         }
 
         return md.ToString();
+    }
+
+    /// <summary>
+    /// Whether the step that failed above the best one had the machine's CPU nearly all taken by driver and server
+    /// together: then the limit found is the machine's, and the server's own is at least that.
+    /// </summary>
+    public static string? Saturation(LoadReport r)
+    {
+        if (r.Step?.HighestSustainedRate is not { } best)
+        {
+            return null;
+        }
+
+        var failed = r.Phases.Where(p => p.Rate > best).OrderBy(p => p.Rate).FirstOrDefault();
+        if (failed?.Server is not { } server)
+        {
+            return null;
+        }
+
+        var used = failed.Driver.CpuCoresUsed + server.CpuCoresUsed;
+        var cores = failed.Driver.ProcessorCount;
+        if (r.System == "socketio" && server.CpuCoresUsed >= 0.8)
+        {
+            return Invariant($"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores: Node.js runs the relay on one thread, which was close to a full core (the driver used {failed.Driver.CpuCoresUsed:0.00} of {cores})");
+        }
+
+        return used >= 0.85 * cores
+            ? Invariant($"at {failed.Rate:0.#}/s the driver ({failed.Driver.CpuCoresUsed:0.00} cores) and the server ({server.CpuCoresUsed:0.00}) took {used:0.00} of {cores} cores: the machine, not only the server, was the limit, so the server's own limit is at least {best:0.#}/s")
+            : Invariant($"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver {failed.Driver.CpuCoresUsed:0.00} of {cores}: the server was the limit");
+    }
+
+    /// <summary>Server CPU and p99 of each system at each rate all of them ran: cost at equal load, whatever the limits.</summary>
+    private static void EqualRateTable(StringBuilder md, IReadOnlyList<LoadReport> reports)
+    {
+        var rates = reports.Where(r => r.Phases.Count > 0).Select(r => r.Phases.Select(p => p.Rate).ToHashSet()).ToList();
+        if (rates.Count < 2)
+        {
+            return;
+        }
+
+        var common = rates.Aggregate((a, b) => [.. a.Intersect(b)]).Order().ToList();
+        var shown = reports.Where(r => r.Phases.Count > 0).ToList();
+        md.AppendLine("At equal offered rate (server CPU in cores / p99 delivery latency in ms):");
+        md.AppendLine();
+        md.AppendLine($"| msgs/s | {string.Join(" | ", shown.Select(r => r.System))} |");
+        md.AppendLine($"| ---: |{string.Concat(shown.Select(_ => " ---: |"))}");
+        foreach (var rate in common)
+        {
+            var cells = shown.Select(r => r.Phases.First(p => p.Rate == rate)).Select(p => Invariant($"{LoadReport.Cpu(p.Server)} / {p.DeliveryLatencyMs.P99Ms:0.0}"));
+            md.AppendLine(Invariant($"| {rate:0.#} | {string.Join(" | ", cells)} |"));
+        }
+
+        md.AppendLine();
     }
 
     /// <summary>The step at the highest sustained rate (or the only phase of a single run).</summary>

@@ -19,7 +19,7 @@ public static class SvgChart
     private const int PanelWidth = 460;
     private const int PanelHeight = 300;
     private const int Left = 70;
-    private const int Top = 40;
+    private const int Top = 56;
     private const int Gap = 90;
     private const int Bottom = 50;
     private static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
@@ -27,8 +27,8 @@ public static class SvgChart
     public static string Render(string title, IReadOnlyList<ChartSeries> series, double p99BoundMs, string rateUnit = "writes/s")
     {
         var points = series.SelectMany(s => s.Points).ToList();
-        var maxRate = NiceCeiling(points.Select(p => p.OfferedRate).DefaultIfEmpty(1).Max());
-        var maxDelivered = NiceCeiling(points.Select(p => p.DeliveriesPerSecond).DefaultIfEmpty(1).Max());
+        var maxRate = AxisEnd(points.Select(p => p.OfferedRate).DefaultIfEmpty(1).Max());
+        var maxDelivered = AxisEnd(points.Select(p => p.DeliveriesPerSecond).DefaultIfEmpty(1).Max());
         var maxP99 = Math.Pow(10, Math.Ceiling(Math.Log10(Math.Max(p99BoundMs * 4, points.Select(p => p.P99Ms).DefaultIfEmpty(1).Max()))));
         const double minP99 = 0.1;
 
@@ -37,7 +37,7 @@ public static class SvgChart
         var svg = new StringBuilder();
         svg.Append(Invariant($"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">"""));
         svg.Append(Invariant($"""<rect width="{width}" height="{height}" fill="white"/>"""));
-        svg.Append(Invariant($"""<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">{Escape(title)}</text>"""));
+        svg.Append(Invariant($"""<text x="{width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{Escape(title)}</text>"""));
 
         var left = new Panel(Left, Top, x => x / maxRate, y => y / maxDelivered);
         var right = new Panel(Left + PanelWidth + Gap, Top, x => x / maxRate, y => (Math.Log10(Math.Max(y, minP99)) - Math.Log10(minP99)) / (Math.Log10(maxP99) - Math.Log10(minP99)));
@@ -82,8 +82,13 @@ public static class SvgChart
         return svg.ToString();
     }
 
-    /// <summary>1, 2 or 5 times a power of ten, at or above <paramref name="value"/>.</summary>
-    public static double NiceCeiling(double value)
+    /// <summary>1, 2 or 5 times a power of ten, at or above <paramref name="value"/>: a tick step.</summary>
+    public static double NiceCeiling(double value) => Ceiling(value, [1, 2, 5, 10]);
+
+    /// <summary>Where an axis ends: a round number at or above <paramref name="value"/>, without wasting half the panel.</summary>
+    public static double AxisEnd(double value) => Ceiling(value, [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]);
+
+    private static double Ceiling(double value, double[] multiples)
     {
         if (value <= 0)
         {
@@ -91,9 +96,9 @@ public static class SvgChart
         }
 
         var power = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (var m in new[] { 1.0, 2.0, 5.0, 10.0 })
+        foreach (var m in multiples)
         {
-            if (m * power >= value)
+            if (m * power >= value * 0.9999)
             {
                 return m * power;
             }
@@ -104,7 +109,7 @@ public static class SvgChart
 
     private static IEnumerable<double> Ticks(double max)
     {
-        var step = NiceCeiling(max / 5);
+        var step = NiceCeiling(max / 6);
         for (var v = 0.0; v <= max * 1.0001; v += step)
         {
             yield return v;

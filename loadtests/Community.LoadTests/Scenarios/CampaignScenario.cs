@@ -37,7 +37,7 @@ public sealed class CampaignScenario(CampaignSettings settings, DriverContext co
     public override string Name => CommandName;
 
     protected override object Parameters => new CampaignParameters(
-        settings.Creators, settings.PostsPerCreator, settings.Fans, Run.Rate, Run.Duration.TotalSeconds, Run.Warmup.TotalSeconds, Run.Step is not null);
+        settings.Creators, settings.PostsPerCreator, settings.Fans, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null);
 
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["brand"] = 1, ["fans"] = settings.Fans };
@@ -277,7 +277,7 @@ public sealed record CampaignFigures(
     }
 }
 
-public sealed record CampaignParameters(int Creators, int PostsPerCreator, int Fans, double Rate, double DurationSeconds, double WarmupSeconds, bool Step);
+public sealed record CampaignParameters(int Creators, int PostsPerCreator, int Fans, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);
 
 /// <summary>The knobs of <see cref="CampaignScenario"/> beyond rate and timing.</summary>
 public sealed record CampaignSettings(int Creators, int PostsPerCreator, int Fans)

@@ -88,15 +88,15 @@ public static class CompareCommand
         }
 
         context.Add(Invariant($"load average at the end {LoadAverage()}"));
-        var title = "Live room: highest sustained delivery rate, same machine, same driver, one run";
-        await ResultsWriter.WriteJsonAsync(Path.Combine(folder.FullName, "comparison.json"), new { title, startedAt, context, reports }, CancellationToken.None);
-        var svg = SvgChart.Render(
-            Invariant($"Live room ({live.Viewers} viewers): throughput and p99 against offered chat rate"),
-            reports.Select(ResultsWriter.Series).ToList(),
+        var comparison = new Comparison(
+            "Live room: highest sustained delivery rate, same machine, same driver, one run",
+            Invariant($"Live room ({live.Viewers} viewers, {live.Chatters} chatters): throughput and p99 against offered chat rate"),
+            startedAt,
             run.Step.P99BoundMs,
-            "chat msgs/s");
-        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "chart.svg"), svg, CancellationToken.None);
-        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "summary.md"), MarkdownReport.Comparison(title, reports, context, "chart.svg"), CancellationToken.None);
+            context,
+            reports);
+        await ResultsWriter.WriteJsonAsync(Path.Combine(folder.FullName, "comparison.json"), comparison, CancellationToken.None);
+        await WriteViewsAsync(comparison, folder);
 
         Console.Out.WriteLine();
         foreach (var r in reports)
@@ -107,6 +107,36 @@ public static class CompareCommand
 
         Console.Out.WriteLine($"results: {folder.FullName}");
         return reports.Count == systems.Count && reports.TrueForAll(r => r.Passed) ? ScenarioRunner.Passed : ScenarioRunner.NotPassed;
+    }
+
+    /// <summary><c>summary.md</c> and <c>chart.svg</c> of a comparison (also re-made from its JSON by <c>render</c>).</summary>
+    public static async Task WriteViewsAsync(Comparison comparison, DirectoryInfo folder)
+    {
+        var svg = SvgChart.Render(comparison.ChartTitle, comparison.Reports.Select(ResultsWriter.Series).ToList(), comparison.P99BoundMs, "chat msgs/s");
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, "chart.svg"), svg, CancellationToken.None);
+        await File.WriteAllTextAsync(
+            Path.Combine(folder.FullName, "summary.md"),
+            MarkdownReport.Comparison(comparison.Title, comparison.Reports, comparison.Context, "chart.svg"),
+            CancellationToken.None);
+    }
+
+    /// <summary><c>render &lt;folder&gt;</c>: writes a comparison's summary and chart again from its <c>comparison.json</c>.</summary>
+    public static Command CreateRender()
+    {
+        var folder = new Argument<DirectoryInfo>("folder") { Description = "A compare results folder (it holds comparison.json)." };
+        var command = new Command("render", "Writes summary.md and chart.svg of a comparison again from its comparison.json.");
+        command.Arguments.Add(folder);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var dir = parse.GetRequiredValue(folder);
+            await using var file = File.OpenRead(Path.Combine(dir.FullName, "comparison.json"));
+            var comparison = await System.Text.Json.JsonSerializer.DeserializeAsync<Comparison>(file, ResultsWriter.ReadJson, cancellationToken)
+                ?? throw new InvalidDataException("comparison.json is empty.");
+            await WriteViewsAsync(comparison, dir);
+            Console.Out.WriteLine($"wrote {Path.Combine(dir.FullName, "summary.md")} and chart.svg");
+            return 0;
+        });
+        return command;
     }
 
     private static async Task<LoadReport> RunOneAsync(SystemKind system, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, CancellationToken cancellationToken)
@@ -133,7 +163,7 @@ public static class CompareCommand
                 FinishedAt = DateTimeOffset.UtcNow,
                 Url = server?.Url.ToString() ?? "-",
                 RunId = "-",
-                Parameters = new LiveRoomParameters(live.Viewers, live.Chatters, run.Rate, run.StepDuration.TotalSeconds, run.StepWarmup.TotalSeconds, true),
+                Parameters = new LiveRoomParameters(live.Viewers, live.Chatters, null, run.StepDuration.TotalSeconds, run.StepWarmup.TotalSeconds, true),
                 Failure = $"{ex.GetType().Name}: {ex.Message}",
             };
         }
@@ -170,3 +200,6 @@ public static class CompareCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>What <c>comparison.json</c> holds.</summary>
+public sealed record Comparison(string Title, string ChartTitle, DateTimeOffset StartedAt, double P99BoundMs, IReadOnlyList<string> Context, IReadOnlyList<LoadReport> Reports);

@@ -25,7 +25,7 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
 
     public override string Name => CommandName;
 
-    protected override object Parameters => new ConversationsParameters(settings.Pairs, Run.Rate, Run.Duration.TotalSeconds, Run.Warmup.TotalSeconds, Run.Step is not null);
+    protected override object Parameters => new ConversationsParameters(settings.Pairs, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null);
 
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["creators"] = settings.Pairs, ["fans"] = settings.Pairs };
@@ -121,7 +121,7 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
     }
 }
 
-public sealed record ConversationsParameters(int Pairs, double Rate, double DurationSeconds, double WarmupSeconds, bool Step);
+public sealed record ConversationsParameters(int Pairs, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);
 
 /// <summary>The knobs of <see cref="ConversationsScenario"/> beyond rate and timing.</summary>
 public sealed record ConversationsSettings(int Pairs)

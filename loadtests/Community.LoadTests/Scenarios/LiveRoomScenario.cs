@@ -22,7 +22,7 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
 
     public override string Name => CommandName;
 
-    protected override object Parameters => new LiveRoomParameters(settings.Viewers, settings.Chatters, Run.Rate, Run.Duration.TotalSeconds, Run.Warmup.TotalSeconds, Run.Step is not null);
+    protected override object Parameters => new LiveRoomParameters(settings.Viewers, settings.Chatters, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null);
 
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["viewers"] = settings.Viewers, ["chatters"] = settings.Chatters };
@@ -113,7 +113,7 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
     }
 }
 
-public sealed record LiveRoomParameters(int Viewers, int Chatters, double Rate, double DurationSeconds, double WarmupSeconds, bool Step);
+public sealed record LiveRoomParameters(int Viewers, int Chatters, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);
 
 /// <summary>The knobs of <see cref="LiveRoomScenario"/> beyond rate and timing.</summary>
 public sealed record LiveRoomSettings(int Viewers, int Chatters)

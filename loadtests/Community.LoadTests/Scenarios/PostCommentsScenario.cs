@@ -27,7 +27,7 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
     public override string Name => name;
 
     protected override object Parameters => new PostCommentsParameters(
-        settings.Posts, settings.WatchersPerPost, settings.Commenters, Run.Rate, Run.Duration.TotalSeconds, Run.Warmup.TotalSeconds, Run.Step is not null);
+        settings.Posts, settings.WatchersPerPost, settings.Commenters, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null);
 
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["watchers"] = settings.Posts * settings.WatchersPerPost, ["commenters"] = settings.Commenters };
@@ -149,7 +149,7 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
     }
 }
 
-public sealed record PostCommentsParameters(int Posts, int WatchersPerPost, int Commenters, double Rate, double DurationSeconds, double WarmupSeconds, bool Step);
+public sealed record PostCommentsParameters(int Posts, int WatchersPerPost, int Commenters, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);
 
 /// <summary>The knobs of <see cref="PostCommentsScenario"/> beyond rate and timing.</summary>
 public sealed record PostCommentsSettings(int Posts, int WatchersPerPost, int Commenters)

@@ -15,5 +15,6 @@ public static class ScenarioCatalog
         CampaignScenario.CreateCommand(common),
         CompareCommand.Create(new CommonOptions()),
         MemoryCommand.Create(common),
+        CompareCommand.CreateRender(),
     ];
 }

@@ -29,6 +29,15 @@ public abstract class StreamScenario(DriverContext context, RunSettings run) : I
 
     protected RunSettings Run => run;
 
+    /// <summary>The rate for the report's parameters: null for a step run (its steps say their rates).</summary>
+    protected double? RateParameter => run.Step is null ? run.Rate : null;
+
+    /// <summary>Measured seconds of the run, or of each step.</summary>
+    protected double DurationParameter => (run.Step is null ? run.Duration : run.StepDuration).TotalSeconds;
+
+    /// <summary>Warm-up seconds of the run, or of each step after the first.</summary>
+    protected double WarmupParameter => (run.Step is null ? run.Warmup : run.StepWarmup).TotalSeconds;
+
     /// <summary>The scenario's knobs, for the report.</summary>
     protected abstract object Parameters { get; }
 

@@ -43,8 +43,18 @@ public class SvgChartTests
     [InlineData(120, 200)]
     [InlineData(200, 200)]
     [InlineData(4100, 5000)]
-    public void Axis_ends_are_one_two_or_five_times_a_power_of_ten(double value, double expected)
+    public void Tick_steps_are_one_two_or_five_times_a_power_of_ten(double value, double expected)
     {
         Assert.Equal(expected, SvgChart.NiceCeiling(value), 6);
+    }
+
+    [Theory]
+    [InlineData(2884, 3000)]
+    [InlineData(422_467, 500_000)]
+    [InlineData(1100, 1200)]
+    [InlineData(60, 60)]
+    public void Axes_end_at_a_round_number_just_above_the_largest_value(double value, double expected)
+    {
+        Assert.Equal(expected, SvgChart.AxisEnd(value), 6);
     }
 }
