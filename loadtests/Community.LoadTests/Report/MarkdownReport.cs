@@ -91,14 +91,19 @@ public static class MarkdownReport
 
         var used = failed.Driver.CpuCoresUsed + server.CpuCoresUsed;
         var cores = failed.Driver.ProcessorCount;
-        if (r.System == "socketio" && server.CpuCoresUsed >= 0.8)
+        if (r.System == "socketio" && server.CpuCoresUsed >= 0.75)
         {
             return Invariant($"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores: Node.js runs the relay on one thread, which was close to a full core (the driver used {failed.Driver.CpuCoresUsed:0.00} of {cores})");
         }
 
-        return used >= 0.85 * cores
-            ? Invariant($"at {failed.Rate:0.#}/s the driver ({failed.Driver.CpuCoresUsed:0.00} cores) and the server ({server.CpuCoresUsed:0.00}) took {used:0.00} of {cores} cores: the machine, not only the server, was the limit, so the server's own limit is at least {best:0.#}/s")
-            : Invariant($"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver {failed.Driver.CpuCoresUsed:0.00} of {cores}: the server was the limit");
+        return true switch
+        {
+            _ when used >= 0.85 * cores => Invariant(
+                $"at {failed.Rate:0.#}/s the driver ({failed.Driver.CpuCoresUsed:0.00} cores) and the server ({server.CpuCoresUsed:0.00}) took {used:0.00} of {cores} cores: the machine, not only the server, was the limit, so the server's own limit is at least {best:0.#}/s"),
+            _ when server.CpuCoresUsed < 0.75 * (cores - failed.Driver.CpuCoresUsed) => Invariant(
+                $"at {failed.Rate:0.#}/s the server used only {server.CpuCoresUsed:0.00} cores (the driver {failed.Driver.CpuCoresUsed:0.00} of {cores}) while only {failed.Throughput.AckedPerSecond:0} writes/s were acknowledged, at p99 {failed.AckLatencyMs.P99Ms:0} ms: the server was the limit, but not its CPU; look for a serialization point (one grain or lock for the whole room) or a queue"),
+            _ => Invariant($"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver {failed.Driver.CpuCoresUsed:0.00} of {cores}: the server was the limit"),
+        };
     }
 
     /// <summary>Server CPU and p99 of each system at each rate all of them ran: cost at equal load, whatever the limits.</summary>

@@ -33,6 +33,7 @@ public sealed class CampaignScenario(CampaignSettings settings, DriverContext co
     private long _baselineShares;
     private long _lastShares;
     private long _wentBackwards;
+    private volatile bool _closing;
 
     public override string Name => CommandName;
 
@@ -104,7 +105,7 @@ public sealed class CampaignScenario(CampaignSettings settings, DriverContext co
         _brand.On<CampaignSnapshot>(HubNames.CampaignUpdated, OnCampaignUpdated);
         _brand.Closed += ex =>
         {
-            if (!Closing)
+            if (!_closing)
             {
                 load.Errors.Add("brand connection closed", ex?.Message ?? "closed by the server without an error");
             }
@@ -124,7 +125,7 @@ public sealed class CampaignScenario(CampaignSettings settings, DriverContext co
                 var connection = HubConnections.Create(Context.Url, token);
                 connection.Closed += ex =>
                 {
-                    if (!Closing)
+                    if (!_closing)
                     {
                         load.Errors.Add("fan connection closed", ex?.Message ?? "closed by the server without an error");
                     }
@@ -199,7 +200,7 @@ public sealed class CampaignScenario(CampaignSettings settings, DriverContext co
 
     protected override async Task CloseAllAsync()
     {
-        Closing = true;
+        _closing = true;
         var all = _fans.ToList();
         if (_brand is not null)
         {
@@ -209,7 +210,6 @@ public sealed class CampaignScenario(CampaignSettings settings, DriverContext co
         await Task.WhenAll(all.Select(c => c.DisposeAsync().AsTask()));
     }
 
-    private bool Closing { get; set; }
 
     private void OnCampaignUpdated(CampaignSnapshot snapshot)
     {

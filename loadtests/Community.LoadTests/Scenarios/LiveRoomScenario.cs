@@ -64,35 +64,9 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
         var viewerTokens = await api.IssueTokensAsync(runId, "v", settings.Viewers, cancellationToken);
         var chatterTokens = await api.IssueTokensAsync(runId, "c", settings.Chatters, cancellationToken);
 
-        await Parallel.ForEachAsync(
-            viewerTokens,
-            new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
-            async (token, ct) =>
-            {
-                var subscriber = load.AddSubscriber("viewer");
-                _subscribers.Add(subscriber);
-                var client = LiveClients.Create(Context.System, Context.Url, token);
-                _viewers.Add(client);
-                await client.StartAsync((m, at) => subscriber.OnItem(m.LiveId, m.Seq, m.Text, at), subscriber.OnClosed, ct);
-                var joined = await client.JoinLiveAsync(liveId, ct);
-                // A join answer with everything through lastSeq counts as delivered through it (unless it was capped).
-                subscriber.Expect(liveId, joined.HasMore ? (joined.Missed ?? []).Select(m => m.Seq).DefaultIfEmpty(0).Max() : joined.LastSeq);
-            });
-
-        await Parallel.ForEachAsync(
-            chatterTokens,
-            new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
-            async (token, ct) =>
-            {
-                // Chatters are in the room too, and the server sends them every message: they are accounted as receivers.
-                var subscriber = load.AddSubscriber("chatter");
-                _subscribers.Add(subscriber);
-                var client = LiveClients.Create(Context.System, Context.Url, token);
-                _chatters.Add(client);
-                await client.StartAsync((m, at) => subscriber.OnItem(m.LiveId, m.Seq, m.Text, at), subscriber.OnClosed, ct);
-                var joined = await client.JoinLiveAsync(liveId, ct);
-                subscriber.Expect(liveId, joined.HasMore ? (joined.Missed ?? []).Select(m => m.Seq).DefaultIfEmpty(0).Max() : joined.LastSeq);
-            });
+        // Chatters are in the room too, and the server sends them every message: they are accounted as receivers.
+        await JoinAllAsync(load, "viewer", viewerTokens, _viewers, liveId, cancellationToken);
+        await JoinAllAsync(load, "chatter", chatterTokens, _chatters, liveId, cancellationToken);
 
         var chatters = _chatters.ToArray();
         return async (n, clientId, text, ct) =>
@@ -101,6 +75,22 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
             return new StreamAck(message.LiveId, message.Seq);
         };
     }
+
+    private Task JoinAllAsync(StreamLoad load, string role, string[] tokens, ConcurrentBag<ILiveClient> clients, string liveId, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            tokens,
+            new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
+            async (token, ct) =>
+            {
+                var subscriber = load.AddSubscriber(role);
+                _subscribers.Add(subscriber);
+                var client = LiveClients.Create(Context.System, Context.Url, token);
+                clients.Add(client);
+                await client.StartAsync((m, at) => subscriber.OnItem(m.LiveId, m.Seq, m.Text, at), subscriber.OnClosed, ct);
+                var joined = await client.JoinLiveAsync(liveId, ct);
+                // A join answer with everything through lastSeq counts as delivered through it (unless it was capped).
+                subscriber.Expect(liveId, joined.HasMore ? (joined.Missed ?? []).Select(m => m.Seq).DefaultIfEmpty(0).Max() : joined.LastSeq);
+            });
 
     protected override async Task CloseAllAsync()
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using Community.LoadTests.Cli;
 using Community.LoadTests.Client;
+using Community.LoadTests.Metrics;
 using Community.LoadTests.Workload;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -23,6 +24,7 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
     private readonly ConcurrentBag<StreamSubscriber> _subscribers = [];
     private readonly ConcurrentBag<string> _postIds = [];
     private string? _creatorToken;
+    private volatile bool _closing;
 
     public override string Name => name;
 
@@ -107,7 +109,7 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
                 var connection = HubConnections.Create(Context.Url, token);
                 connection.Closed += ex =>
                 {
-                    if (!Closing)
+                    if (!_closing)
                     {
                         errors.Add("commenter connection closed", ex?.Message ?? "closed by the server without an error");
                     }
@@ -127,9 +129,38 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
         };
     }
 
+    /// <summary>
+    /// Durability check: every post's last seq as the server stores it (<c>GET /api/posts/{id}</c>) must be at least the
+    /// highest seq acknowledged on it; a shortfall is acknowledged comments the server does not have.
+    /// </summary>
+    protected override async Task FinishAsync(CommunityApi api, LoadReport report, CancellationToken cancellationToken)
+    {
+        var acked = Load!.MaxAckedSeqs;
+        long missing = 0, beyond = 0;
+        var failures = 0;
+        await Parallel.ForEachAsync(
+            _postIds,
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (postId, ct) =>
+            {
+                try
+                {
+                    var stored = await api.GetLastSeqAsync(postId, _creatorToken!, ct);
+                    var ackedSeq = acked.GetValueOrDefault(postId);
+                    Interlocked.Add(ref missing, Math.Max(0, ackedSeq - stored));
+                    Interlocked.Add(ref beyond, Math.Max(0, stored - ackedSeq));
+                }
+                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            });
+        report.Extra = new StoredCommentFigures(_postIds.Count, missing, beyond, failures);
+    }
+
     protected override async Task CloseAllAsync()
     {
-        Closing = true;
+        _closing = true;
         foreach (var subscriber in _subscribers)
         {
             subscriber.Closing();
@@ -138,7 +169,6 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
         await Task.WhenAll(_watchers.Concat(_commenters).Select(c => c.DisposeAsync().AsTask()));
     }
 
-    private bool Closing { get; set; }
 
     private void RequireSignalR()
     {
@@ -147,6 +177,19 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
             throw new NotSupportedException($"{Name} runs against Community or the bare SignalR peer; the Socket.IO peer relays only the live room.");
         }
     }
+}
+
+/// <summary>
+/// What the server stores at the end, post by post: acknowledged comments it does not have (must be 0), comments it has
+/// beyond the highest acknowledged seq (writes whose ack never came back), and reads that failed.
+/// </summary>
+public sealed record StoredCommentFigures(int Posts, long AcknowledgedButNotStored, long StoredBeyondAcknowledged, int ReadFailures) : IExtraFigures
+{
+    public bool Clean => AcknowledgedButNotStored == 0 && ReadFailures == 0;
+
+    public void WriteSummary(TextWriter writer) => writer.WriteLine(string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"  stored (GET of {Posts} posts): acknowledged but not stored {AcknowledgedButNotStored}, stored beyond the highest ack {StoredBeyondAcknowledged}, reads failed {ReadFailures}"));
 }
 
 public sealed record PostCommentsParameters(int Posts, int WatchersPerPost, int Commenters, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);

@@ -29,6 +29,9 @@ public abstract class StreamScenario(DriverContext context, RunSettings run) : I
 
     protected RunSettings Run => run;
 
+    /// <summary>The run's load engine, once <see cref="RunAsync"/> has started.</summary>
+    protected StreamLoad? Load { get; private set; }
+
     /// <summary>The rate for the report's parameters: null for a step run (its steps say their rates).</summary>
     protected double? RateParameter => run.Step is null ? run.Rate : null;
 
@@ -74,6 +77,7 @@ public abstract class StreamScenario(DriverContext context, RunSettings run) : I
         }
 
         var load = new StreamLoad(server);
+        Load = load;
         using var http = new HttpClient { BaseAddress = context.Url, Timeout = HttpTimeout };
         var api = new CommunityApi(http);
         try

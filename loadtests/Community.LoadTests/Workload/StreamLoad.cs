@@ -49,6 +49,9 @@ public sealed class StreamLoad(ServerProcess? server)
 
     public IReadOnlyList<StreamSubscriber> Subscribers => _subscribers;
 
+    /// <summary>The highest seq acknowledged on each stream so far.</summary>
+    public IReadOnlyDictionary<string, long> MaxAckedSeqs => _maxAckedSeq;
+
     /// <summary>Adds a subscriber before the first phase (not thread-safe: call from setup, then never again).</summary>
     public StreamSubscriber AddSubscriber(string role)
     {
