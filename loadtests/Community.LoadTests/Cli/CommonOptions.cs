@@ -51,6 +51,23 @@ public sealed class CommonOptions
         Description = "Start the target server itself (from its Release build, on free 127.0.0.1 ports), measure it, and stop it at the end.",
     };
 
+    public Option<string> Storage { get; } = new("--storage")
+    {
+        Description = "With --launch --target community: memory (default) or azurite (the driver starts Azurite on free ports too; `npm ci` at the repository root first).",
+        DefaultValueFactory = _ => "memory",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (text is "memory" or "azurite")
+            {
+                return text;
+            }
+
+            result.AddError($"--storage takes memory or azurite; it was '{text}'.");
+            return "memory";
+        },
+    };
+
     public Option<DirectoryInfo> ResultsDirectory { get; } = new("--results-dir")
     {
         Description = "Where each run's folder of results goes: loadtests/results of the checkout the driver was built in.",
@@ -75,6 +92,7 @@ public sealed class CommonOptions
         command.Options.Add(Target);
         command.Options.Add(ServerPid);
         command.Options.Add(Launch);
+        command.Options.Add(Storage);
         command.Options.Add(ResultsDirectory);
     }
 
@@ -83,5 +101,6 @@ public sealed class CommonOptions
         parse.GetRequiredValue(ResultsDirectory),
         parse.GetValue(Target),
         parse.GetValue(ServerPid),
-        parse.GetValue(Launch));
+        parse.GetValue(Launch),
+        parse.GetValue(Storage) == "azurite");
 }

@@ -4,9 +4,11 @@ namespace Community.LoadTests.Cli;
 
 /// <summary>
 /// What every scenario gets from the command line: which system it drives and where it is, the server's pid to
-/// measure (if known), whether the driver starts the server itself, and where results go.
+/// measure (if known), whether the driver starts the server itself (Community on Azurite rather than in memory), and
+/// where results go.
 /// </summary>
-public sealed record DriverContext(Uri Url, DirectoryInfo ResultsDirectory, SystemKind System = SystemKind.Community, int? ServerPid = null, bool Launch = false)
+public sealed record DriverContext(
+    Uri Url, DirectoryInfo ResultsDirectory, SystemKind System = SystemKind.Community, int? ServerPid = null, bool Launch = false, bool Azurite = false)
 {
     /// <summary>The system's name in reports and file names: community, signalr, socketio.</summary>
     public string SystemName => Name(System);

@@ -29,12 +29,11 @@ public static class MemoryCommand
     {
         var connections = new Option<string>("--connections") { Description = "Levels of idle connections, ascending, comma-separated.", DefaultValueFactory = _ => "1000,10000" };
         var posts = new Option<string>("--posts") { Description = "Levels of active posts, ascending, comma-separated; 0 to skip.", DefaultValueFactory = _ => "1000,10000" };
-        var storage = new Option<string>("--storage") { Description = "With --launch --target community: memory (default) or azurite (restart-and-activate measurement of post grains).", DefaultValueFactory = _ => "memory" };
         var settle = OptionFactory.Seconds("--settle", 3, "Wait after each level before reading the server's memory");
         var timeout = OptionFactory.Seconds("--timeout", 600, "Longest the whole measurement may take", minSeconds: 10);
         var command = new Command(Name, "Resident memory of the server per idle connection and per active post, at each level (1,000 and 10,000 by default).");
         common.AddTo(command);
-        foreach (var option in new Option[] { connections, posts, storage, settle, timeout })
+        foreach (var option in new Option[] { connections, posts, settle, timeout })
         {
             command.Options.Add(option);
         }
@@ -47,7 +46,7 @@ public static class MemoryCommand
                 return 1;
             }
 
-            var settings = new MemorySettings(connectionLevels, postLevels, parse.GetRequiredValue(storage) == "azurite", TimeSpan.FromSeconds(parse.GetRequiredValue(settle)));
+            var settings = new MemorySettings(connectionLevels, postLevels, TimeSpan.FromSeconds(parse.GetRequiredValue(settle)));
             using var deadline = new HardDeadline(TimeSpan.FromSeconds(parse.GetRequiredValue(timeout)) + TimeSpan.FromSeconds(30));
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             stop.CancelAfter(TimeSpan.FromSeconds(parse.GetRequiredValue(timeout)));
@@ -68,7 +67,7 @@ public static class MemoryCommand
         {
             if (context.Launch)
             {
-                if (settings.Azurite && context.System == SystemKind.Community)
+                if (context.Azurite && context.System == SystemKind.Community)
                 {
                     (azurite, storage) = await ServerLauncher.StartAzuriteAsync(context.ResultsDirectory, cancellationToken);
                 }
@@ -258,7 +257,7 @@ public static class MemoryCommand
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
 
-public sealed record MemorySettings(IReadOnlyList<int> Connections, IReadOnlyList<int> Posts, bool Azurite, TimeSpan Settle);
+public sealed record MemorySettings(IReadOnlyList<int> Connections, IReadOnlyList<int> Posts, TimeSpan Settle);
 
 /// <summary>One level: how many, the resident memory before any and with them, and the growth per item.</summary>
 public sealed record MemoryLevel(int Count, long BaselineBytes, long ResidentBytes, double BytesPerItem, double SecondsToReach)

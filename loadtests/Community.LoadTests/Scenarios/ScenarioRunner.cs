@@ -1,4 +1,5 @@
 using Community.LoadTests.Cli;
+using Community.LoadTests.Client;
 using Community.LoadTests.Metrics;
 using Community.LoadTests.Servers;
 using Community.LoadTests.Workload;
@@ -26,13 +27,21 @@ public static class ScenarioRunner
         using var relay = cancellationToken.Register(() => ThreadPool.QueueUserWorkItem(static s => s.Cancel(), stop, preferLocal: false));
 
         LaunchedServer? server = null;
+        LaunchedServer? azurite = null;
         IScenarioReport report;
         try
         {
             if (context.Launch)
             {
+                string? storage = null;
+                if (context.Azurite && context.System == SystemKind.Community)
+                {
+                    (azurite, storage) = await ServerLauncher.StartAzuriteAsync(context.ResultsDirectory, stop.Token);
+                    Console.Error.WriteLine($"Azurite is ready (pid {azurite.Pid}; log {azurite.LogPath})");
+                }
+
                 Console.Error.WriteLine($"starting {context.SystemName}...");
-                server = await ServerLauncher.StartAsync(context.System, context.ResultsDirectory, stop.Token);
+                server = await ServerLauncher.StartAsync(context.System, context.ResultsDirectory, stop.Token, storage);
                 context = context with { Url = server.Url, ServerPid = server.Pid };
                 Console.Error.WriteLine($"{context.SystemName} is ready at {server.Url} (pid {server.Pid}; log {server.LogPath})");
             }
@@ -46,6 +55,11 @@ public static class ScenarioRunner
             if (server is not null)
             {
                 await server.DisposeAsync();
+            }
+
+            if (azurite is not null)
+            {
+                await azurite.DisposeAsync();
             }
         }
 
