@@ -10,6 +10,9 @@ namespace Community.LoadTests.Cli;
 public sealed record DriverContext(
     Uri Url, DirectoryInfo ResultsDirectory, SystemKind System = SystemKind.Community, int? ServerPid = null, bool Launch = false, bool Azurite = false)
 {
+    /// <summary>Storage requests so far (Azurite's access log, when the driver started it); null when unknown.</summary>
+    public Func<long>? StorageRequests { get; init; }
+
     /// <summary>The system's name in reports and file names: community, signalr, socketio.</summary>
     public string SystemName => Name(System);
 

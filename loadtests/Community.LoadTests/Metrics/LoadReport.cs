@@ -133,6 +133,11 @@ public sealed class LoadReport : IScenarioReport
                 $"  server (pid {server.Pid}): CPU {server.CpuCoresUsed:0.00} cores; resident {server.ResidentBytesAtStart / 1048576.0:0} MiB at the window's start, {server.ResidentBytesAtEnd / 1048576.0:0} MiB at its end, peak {server.ResidentBytesPeak / 1048576.0:0} MiB"));
         }
 
+        if (p.Storage is { } storage)
+        {
+            writer.WriteLine(Invariant($"  storage: {storage.Requests} requests in the window, {storage.PerAckedWrite:0.###} per acknowledged write"));
+        }
+
         writer.WriteLine(Invariant(
             $"  driver: pacing lag p99 {p.Driver.PacingLagMs.P99Ms:0.00} ms, max {p.Driver.PacingLagMs.MaxMs:0.00} ms; CPU {p.Driver.CpuCoresUsed:0.00} of {p.Driver.ProcessorCount} cores in the window; thread-pool queue max {p.Driver.ThreadPoolQueueMax}{(p.Driver.CloseTimedOut ? "; closing connections timed out" : "")}"));
     }

@@ -32,6 +32,9 @@ public sealed record PhaseFigures
     /// <summary>The server process over the measured window; null when the driver does not know its pid.</summary>
     public ServerFigures? Server { get; init; }
 
+    /// <summary>Storage requests in the measured window (Azurite started by the driver only); null otherwise.</summary>
+    public StorageFigures? Storage { get; init; }
+
     /// <summary>Completed, nothing lost, duplicated or reordered, and no error of any kind.</summary>
     public bool Clean =>
         Completed && Delivery.Lost == 0 && Delivery.Duplicated == 0 && Delivery.OutOfOrder == 0 && Errors.Total == 0;
@@ -79,3 +82,9 @@ public sealed record DriverFigures(int ProcessorCount, LatencySummary PacingLagM
 
 /// <summary>The server process during the measured window: CPU in cores (1.0 = one core busy) and resident memory.</summary>
 public sealed record ServerFigures(int Pid, double CpuCoresUsed, long ResidentBytesAtStart, long ResidentBytesAtEnd, long ResidentBytesPeak);
+
+/// <summary>
+/// Storage requests (Azurite's access log) in the measured window, and per write acknowledged in it: below 1 means
+/// group commit carried several writes per storage call.
+/// </summary>
+public sealed record StorageFigures(long Requests, double PerAckedWrite);

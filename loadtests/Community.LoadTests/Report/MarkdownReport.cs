@@ -164,15 +164,15 @@ public static class MarkdownReport
 
     private static void PhaseTable(StringBuilder md, LoadReport r)
     {
-        md.AppendLine("| rate/s | offered/s | acked/s | delivered/s | expected/s | ack p99 ms | p50 ms | p90 ms | p99 ms | max ms | lost | dup | ooo | errors | server CPU | server MiB (peak) | driver CPU | verdict |");
-        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("| rate/s | offered/s | acked/s | delivered/s | expected/s | ack p99 ms | p50 ms | p90 ms | p99 ms | max ms | lost | dup | ooo | errors | server CPU | server MiB (peak) | storage calls per write | driver CPU | verdict |");
+        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         for (var i = 0; i < r.Phases.Count; i++)
         {
             var p = r.Phases[i];
             var verdict = r.Step is { } s && i < s.Verdicts.Count ? s.Verdicts[i].Reason : p.Clean ? "clean" : "not clean";
             var d = p.DeliveryLatencyMs;
             md.AppendLine(Invariant(
-                $"| {p.Rate:0.#} | {p.Throughput.OfferedPerSecond:0.#} | {p.Throughput.AckedPerSecond:0.#} | {p.Throughput.DeliveriesPerSecond:0} | {p.Throughput.ExpectedDeliveriesPerSecond:0} | {p.AckLatencyMs.P99Ms:0.0} | {d.P50Ms:0.0} | {d.P90Ms:0.0} | {d.P99Ms:0.0} | {d.MaxMs:0.0} | {p.Delivery.Lost} | {p.Delivery.Duplicated} | {p.Delivery.OutOfOrder} | {p.Errors.Total} | {LoadReport.Cpu(p.Server)} | {LoadReport.Mib(p.Server)} | {p.Driver.CpuCoresUsed:0.00} | {Cell(verdict)} |"));
+                $"| {p.Rate:0.#} | {p.Throughput.OfferedPerSecond:0.#} | {p.Throughput.AckedPerSecond:0.#} | {p.Throughput.DeliveriesPerSecond:0} | {p.Throughput.ExpectedDeliveriesPerSecond:0} | {p.AckLatencyMs.P99Ms:0.0} | {d.P50Ms:0.0} | {d.P90Ms:0.0} | {d.P99Ms:0.0} | {d.MaxMs:0.0} | {p.Delivery.Lost} | {p.Delivery.Duplicated} | {p.Delivery.OutOfOrder} | {p.Errors.Total} | {LoadReport.Cpu(p.Server)} | {LoadReport.Mib(p.Server)} | {(p.Storage is { } st ? st.PerAckedWrite.ToString("0.###", CultureInfo.InvariantCulture) : "-")} | {p.Driver.CpuCoresUsed:0.00} | {Cell(verdict)} |"));
         }
 
         md.AppendLine();

@@ -296,10 +296,23 @@ public sealed class LaunchedServer : IAsyncDisposable
         await _log.DisposeAsync();
     }
 
+    /// <summary>
+    /// Lines of the server's output that are HTTP access-log entries (<c>127.0.0.1 - - [...] "POST …"</c>): for Azurite,
+    /// one per storage request, so the driver can count storage calls per write.
+    /// </summary>
+    public long AccessLogLines => Interlocked.Read(ref _accessLogLines);
+
+    private long _accessLogLines;
+
     private void Log(string? line)
     {
         if (line is not null)
         {
+            if (line.StartsWith("127.0.0.1 - - [", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _accessLogLines);
+            }
+
             lock (_log)
             {
                 _log.WriteLine(line);

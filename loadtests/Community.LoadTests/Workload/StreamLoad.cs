@@ -32,7 +32,9 @@ public sealed record LoadPhase(double Rate, TimeSpan Warmup, TimeSpan Duration, 
 /// <see cref="PhaseFigures"/>. Several phases may run over the same connections (a step run); each reports only what
 /// it added.
 /// </summary>
-public sealed class StreamLoad(ServerProcess? server)
+/// <param name="server">The server process to sample (CPU, memory), if known.</param>
+/// <param name="storageRequests">Storage requests so far (from Azurite's access log), if known.</param>
+public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequests = null)
 {
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
 
@@ -123,7 +125,7 @@ public sealed class StreamLoad(ServerProcess? server)
             var measured = n >= warmupSends;
             if (n == warmupSends)
             {
-                phase.MarkWindowStart(_server);
+                phase.MarkWindowStart(_server, storageRequests);
             }
 
             phase.PacingLag.Record(schedule.DueTimestamp(n), Stopwatch.GetTimestamp(), measured);
@@ -132,7 +134,7 @@ public sealed class StreamLoad(ServerProcess? server)
         }
 
         OpenLoopSchedule.SleepUntil(phase.Window.End, cancellationToken);
-        phase.MarkWindowEnd(_server);
+        phase.MarkWindowEnd(_server, storageRequests);
     }
 
     private async Task SendAsync(PhaseState phase, StreamWrite write, long n, string clientId, bool measured, CancellationToken ackDeadline)
@@ -266,6 +268,7 @@ public sealed class StreamLoad(ServerProcess? server)
             Driver = new DriverFigures(
                 Environment.ProcessorCount, phase.PacingLag.Summarize(), Math.Round(cpuCores, 2), Interlocked.Read(ref phase.PoolQueueMax), false),
             Server = phase.ServerFigures(_server),
+            Storage = phase.StorageFigures(Interlocked.Read(ref phase.AckedInWindow)),
         };
     }
 
@@ -310,15 +313,21 @@ public sealed class StreamLoad(ServerProcess? server)
 
         private long ServerPeakBytes { get; set; }
 
-        public void MarkWindowStart(ServerProcess? server)
+        private long? StorageAtStart { get; set; }
+
+        private long? StorageAtEnd { get; set; }
+
+        public void MarkWindowStart(ServerProcess? server, Func<long>? storage)
         {
+            StorageAtStart = storage?.Invoke();
             DriverCpuAtStart = Environment.CpuUsage.TotalTime;
             ServerAtStart = server?.Read();
             NotePeak(ServerAtStart);
         }
 
-        public void MarkWindowEnd(ServerProcess? server)
+        public void MarkWindowEnd(ServerProcess? server, Func<long>? storage)
         {
+            StorageAtEnd = storage?.Invoke();
             DriverCpuAtEnd = Environment.CpuUsage.TotalTime;
             ServerAtEnd = server?.Read();
             NotePeak(ServerAtEnd);
@@ -332,6 +341,12 @@ public sealed class StreamLoad(ServerProcess? server)
                 NotePeak(server?.Read());
             }
         }
+
+        /// <summary>Storage requests made in the window, and per write acknowledged in it (the group-commit factor's inverse).</summary>
+        public StorageFigures? StorageFigures(long ackedInWindow) =>
+            StorageAtStart is { } start && StorageAtEnd is { } end
+                ? new StorageFigures(end - start, ackedInWindow > 0 ? Math.Round((end - start) / (double)ackedInWindow, 3) : 0)
+                : null;
 
         public ServerFigures? ServerFigures(ServerProcess? server)
         {
