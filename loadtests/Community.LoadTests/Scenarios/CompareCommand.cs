@@ -36,6 +36,7 @@ public static class CompareCommand
             + "with a chart of throughput and p99 against offered rate, one line per system.");
         command.Options.Add(targets);
         command.Options.Add(common.ResultsDirectory);
+        command.Options.Add(common.Storage);
         live.AddTo(command);
         run.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -54,13 +55,15 @@ public static class CompareCommand
 
             var settings = run.Read(parse);
             settings = settings with { Step = settings.Step ?? StepFromOptions(parse, run) };
-            return await RunAsync(systems, live.Read(parse), settings, parse.GetRequiredValue(common.ResultsDirectory), cancellationToken);
+            var azurite = parse.GetValue(common.Storage) == "azurite";
+            return await RunAsync(systems, live.Read(parse), settings, parse.GetRequiredValue(common.ResultsDirectory), azurite, cancellationToken);
         });
         return command;
     }
 
+    /// <param name="azurite">Community on Azurite (started by the driver) instead of in-memory storage.</param>
     public static async Task<int> RunAsync(
-        IReadOnlyList<SystemKind> systems, LiveRoomSettings live, RunSettings run, DirectoryInfo results, CancellationToken cancellationToken)
+        IReadOnlyList<SystemKind> systems, LiveRoomSettings live, RunSettings run, DirectoryInfo results, bool azurite, CancellationToken cancellationToken)
     {
         using var stop = new CancellationTokenSource();
         using var relay = cancellationToken.Register(() => ThreadPool.QueueUserWorkItem(static s => s.Cancel(), stop, preferLocal: false));
@@ -71,6 +74,7 @@ public static class CompareCommand
             Invariant($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at the start {LoadAverage()}"),
             Invariant($"live room: {live.Viewers} viewers, {live.Chatters} chatters; steps of {run.StepWarmup.TotalSeconds:0.#} s warm-up + {run.StepDuration.TotalSeconds:0.#} s measured, from {run.Step!.StartRate:0.#}/s × {run.Step.Factor:0.##}, p99 bound {run.Step.P99BoundMs:0} ms"),
             "driver and server share the machine: read the driver CPU column before blaming a server",
+            Invariant($"Community's storage: {(azurite ? "Azurite (started by the driver)" : "in memory")}; its per-user write and chat limits raised (see loadtests/README.md)"),
         };
         var reports = new List<LoadReport>();
         foreach (var system in systems)
@@ -81,7 +85,7 @@ public static class CompareCommand
             }
 
             Console.Error.WriteLine($"=== {DriverContext.Name(system)} ===");
-            var report = await RunOneAsync(system, live, run, folder, stop.Token);
+            var report = await RunOneAsync(system, live, run, folder, azurite && system == SystemKind.Community, stop.Token);
             report.WriteSummary(Console.Out);
             await ResultsWriter.WriteJsonAsync(Path.Combine(folder.FullName, $"live-room-{report.System}.json"), report, CancellationToken.None);
             reports.Add(report);
@@ -139,16 +143,27 @@ public static class CompareCommand
         return command;
     }
 
-    private static async Task<LoadReport> RunOneAsync(SystemKind system, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, CancellationToken cancellationToken)
+    private static async Task<LoadReport> RunOneAsync(
+        SystemKind system, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, bool azurite, CancellationToken cancellationToken)
     {
         var context = new DriverContext(new Uri("http://127.0.0.1"), folder, system, null, Launch: true);
         var startedAt = DateTimeOffset.UtcNow;
         LaunchedServer? server = null;
+        LaunchedServer? storage = null;
         try
         {
-            server = await ServerLauncher.StartAsync(system, folder, cancellationToken);
+            string? connectionString = null;
+            if (azurite)
+            {
+                (storage, connectionString) = await ServerLauncher.StartAzuriteAsync(folder, cancellationToken);
+            }
+
+            server = await ServerLauncher.StartAsync(system, folder, cancellationToken, connectionString);
             Console.Error.WriteLine($"{context.SystemName} is ready at {server.Url} (pid {server.Pid}; log {server.LogPath})");
-            var scenario = new LiveRoomScenario(live, context with { Url = server.Url, ServerPid = server.Pid }, run);
+            var scenario = new LiveRoomScenario(
+                live,
+                context with { Url = server.Url, ServerPid = server.Pid, StorageRequests = storage is null ? null : () => storage.AccessLogLines },
+                run);
             using var deadline = new HardDeadline(scenario.HardDeadline + LaunchAllowance);
             return (LoadReport)await scenario.RunAsync(cancellationToken);
         }
@@ -172,6 +187,11 @@ public static class CompareCommand
             if (server is not null)
             {
                 await server.DisposeAsync();
+            }
+
+            if (storage is not null)
+            {
+                await storage.DisposeAsync();
             }
         }
     }
