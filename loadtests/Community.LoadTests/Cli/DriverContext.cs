@@ -13,6 +13,9 @@ public sealed record DriverContext(
     /// <summary>Storage requests so far (Azurite's access log, when the driver started it); null when unknown.</summary>
     public Func<long>? StorageRequests { get; init; }
 
+    /// <summary>The storage emulator's pid (Azurite, when the driver started it), to report its CPU.</summary>
+    public int? StoragePid { get; init; }
+
     /// <summary>The system's name in reports and file names: community, signalr, socketio.</summary>
     public string SystemName => Name(System);
 

@@ -135,7 +135,7 @@ public sealed class LoadReport : IScenarioReport
 
         if (p.Storage is { } storage)
         {
-            writer.WriteLine(Invariant($"  storage: {storage.Requests} requests in the window, {storage.PerAckedWrite:0.###} per acknowledged write"));
+            writer.WriteLine(Invariant($"  storage: {storage.Requests} requests in the window, {storage.PerAckedWrite:0.###} per acknowledged write; Azurite CPU {storage.CpuCoresUsed?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"} cores"));
         }
 
         writer.WriteLine(Invariant(

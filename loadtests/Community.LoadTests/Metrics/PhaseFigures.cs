@@ -85,6 +85,7 @@ public sealed record ServerFigures(int Pid, double CpuCoresUsed, long ResidentBy
 
 /// <summary>
 /// Storage requests (Azurite's access log) in the measured window, and per write acknowledged in it: below 1 means
-/// group commit carried several writes per storage call.
+/// group commit carried several writes per storage call. <see cref="CpuCoresUsed"/>: the emulator's own CPU over the
+/// window, a third process on the same cores.
 /// </summary>
-public sealed record StorageFigures(long Requests, double PerAckedWrite);
+public sealed record StorageFigures(long Requests, double PerAckedWrite, double? CpuCoresUsed = null);

@@ -89,7 +89,7 @@ public static class MarkdownReport
             return null;
         }
 
-        var used = failed.Driver.CpuCoresUsed + server.CpuCoresUsed;
+        var used = failed.Driver.CpuCoresUsed + server.CpuCoresUsed + (failed.Storage?.CpuCoresUsed ?? 0);
         var cores = failed.Driver.ProcessorCount;
         if (r.System == "socketio" && server.CpuCoresUsed >= 0.75)
         {
@@ -99,9 +99,9 @@ public static class MarkdownReport
         return true switch
         {
             _ when used >= 0.85 * cores => Invariant(
-                $"at {failed.Rate:0.#}/s the driver ({failed.Driver.CpuCoresUsed:0.00} cores) and the server ({server.CpuCoresUsed:0.00}) took {used:0.00} of {cores} cores: the machine, not only the server, was the limit, so the server's own limit is at least {best:0.#}/s"),
-            _ when server.CpuCoresUsed < 0.75 * (cores - failed.Driver.CpuCoresUsed) => Invariant(
-                $"at {failed.Rate:0.#}/s the server used only {server.CpuCoresUsed:0.00} cores (the driver {failed.Driver.CpuCoresUsed:0.00} of {cores}) while only {failed.Throughput.AckedPerSecond:0} writes/s were acknowledged, at p99 {failed.AckLatencyMs.P99Ms:0} ms: the server was the limit, but not its CPU; look for a serialization point (one grain or lock for the whole room) or a queue"),
+                $"at {failed.Rate:0.#}/s the driver ({failed.Driver.CpuCoresUsed:0.00} cores), the server ({server.CpuCoresUsed:0.00}){(failed.Storage?.CpuCoresUsed is { } st ? $" and Azurite ({st:0.00})" : "")} took {used:0.00} of {cores} cores: the machine, not only the server, was the limit, so the server's own limit is at least {best:0.#}/s"),
+            _ when server.CpuCoresUsed < 0.75 * (cores - failed.Driver.CpuCoresUsed - (failed.Storage?.CpuCoresUsed ?? 0)) => Invariant(
+                $"at {failed.Rate:0.#}/s the server used only {server.CpuCoresUsed:0.00} cores (the driver {failed.Driver.CpuCoresUsed:0.00}{(failed.Storage?.CpuCoresUsed is { } st2 ? $", Azurite {st2:0.00}" : "")} of {cores}) while only {failed.Throughput.AckedPerSecond:0} writes/s were acknowledged, at p99 {failed.AckLatencyMs.P99Ms:0} ms: the server was the limit, but not its CPU; look for a serialization point (one grain or lock for the whole room) or a queue"),
             _ => Invariant($"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver {failed.Driver.CpuCoresUsed:0.00} of {cores}: the server was the limit"),
         };
     }
@@ -164,15 +164,15 @@ public static class MarkdownReport
 
     private static void PhaseTable(StringBuilder md, LoadReport r)
     {
-        md.AppendLine("| rate/s | offered/s | acked/s | delivered/s | expected/s | ack p99 ms | p50 ms | p90 ms | p99 ms | max ms | lost | dup | ooo | errors | server CPU | server MiB (peak) | storage calls per write | driver CPU | verdict |");
-        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("| rate/s | offered/s | acked/s | delivered/s | expected/s | ack p99 ms | p50 ms | p90 ms | p99 ms | max ms | lost | dup | ooo | errors | server CPU | server MiB (peak) | storage calls per write | storage CPU | driver CPU | verdict |");
+        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         for (var i = 0; i < r.Phases.Count; i++)
         {
             var p = r.Phases[i];
             var verdict = r.Step is { } s && i < s.Verdicts.Count ? s.Verdicts[i].Reason : p.Clean ? "clean" : "not clean";
             var d = p.DeliveryLatencyMs;
             md.AppendLine(Invariant(
-                $"| {p.Rate:0.#} | {p.Throughput.OfferedPerSecond:0.#} | {p.Throughput.AckedPerSecond:0.#} | {p.Throughput.DeliveriesPerSecond:0} | {p.Throughput.ExpectedDeliveriesPerSecond:0} | {p.AckLatencyMs.P99Ms:0.0} | {d.P50Ms:0.0} | {d.P90Ms:0.0} | {d.P99Ms:0.0} | {d.MaxMs:0.0} | {p.Delivery.Lost} | {p.Delivery.Duplicated} | {p.Delivery.OutOfOrder} | {p.Errors.Total} | {LoadReport.Cpu(p.Server)} | {LoadReport.Mib(p.Server)} | {(p.Storage is { } st ? st.PerAckedWrite.ToString("0.###", CultureInfo.InvariantCulture) : "-")} | {p.Driver.CpuCoresUsed:0.00} | {Cell(verdict)} |"));
+                $"| {p.Rate:0.#} | {p.Throughput.OfferedPerSecond:0.#} | {p.Throughput.AckedPerSecond:0.#} | {p.Throughput.DeliveriesPerSecond:0} | {p.Throughput.ExpectedDeliveriesPerSecond:0} | {p.AckLatencyMs.P99Ms:0.0} | {d.P50Ms:0.0} | {d.P90Ms:0.0} | {d.P99Ms:0.0} | {d.MaxMs:0.0} | {p.Delivery.Lost} | {p.Delivery.Duplicated} | {p.Delivery.OutOfOrder} | {p.Errors.Total} | {LoadReport.Cpu(p.Server)} | {LoadReport.Mib(p.Server)} | {(p.Storage is { } st ? st.PerAckedWrite.ToString("0.###", CultureInfo.InvariantCulture) : "-")} | {(p.Storage?.CpuCoresUsed is { } sc ? sc.ToString("0.00", CultureInfo.InvariantCulture) : "-")} | {p.Driver.CpuCoresUsed:0.00} | {Cell(verdict)} |"));
         }
 
         md.AppendLine();

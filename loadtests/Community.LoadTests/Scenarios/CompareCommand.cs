@@ -162,7 +162,7 @@ public static class CompareCommand
             Console.Error.WriteLine($"{context.SystemName} is ready at {server.Url} (pid {server.Pid}; log {server.LogPath})");
             var scenario = new LiveRoomScenario(
                 live,
-                context with { Url = server.Url, ServerPid = server.Pid, StorageRequests = storage is null ? null : () => storage.AccessLogLines },
+                context with { Url = server.Url, ServerPid = server.Pid, StorageRequests = storage is null ? null : () => storage.AccessLogLines, StoragePid = storage?.Pid },
                 run);
             using var deadline = new HardDeadline(scenario.HardDeadline + LaunchAllowance);
             return (LoadReport)await scenario.RunAsync(cancellationToken);

@@ -42,7 +42,7 @@ public static class ScenarioRunner
 
                 Console.Error.WriteLine($"starting {context.SystemName}...");
                 server = await ServerLauncher.StartAsync(context.System, context.ResultsDirectory, stop.Token, storage);
-                context = context with { Url = server.Url, ServerPid = server.Pid, StorageRequests = azurite is null ? null : () => azurite.AccessLogLines };
+                context = context with { Url = server.Url, ServerPid = server.Pid, StorageRequests = azurite is null ? null : () => azurite.AccessLogLines, StoragePid = azurite?.Pid };
                 Console.Error.WriteLine($"{context.SystemName} is ready at {server.Url} (pid {server.Pid}; log {server.LogPath})");
             }
 

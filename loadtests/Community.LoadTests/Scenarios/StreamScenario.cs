@@ -76,7 +76,7 @@ public abstract class StreamScenario(DriverContext context, RunSettings run) : I
             report.Server = new ServerInfo(server.Pid, context.Launch ? "started by the driver" : "--server-pid");
         }
 
-        var load = new StreamLoad(server, context.StorageRequests);
+        var load = new StreamLoad(server, context.StorageRequests, context.StoragePid is { } storagePid ? new ServerProcess(storagePid) : null);
         Load = load;
         using var http = new HttpClient { BaseAddress = context.Url, Timeout = HttpTimeout };
         var api = new CommunityApi(http);

@@ -34,7 +34,8 @@ public sealed record LoadPhase(double Rate, TimeSpan Warmup, TimeSpan Duration, 
 /// </summary>
 /// <param name="server">The server process to sample (CPU, memory), if known.</param>
 /// <param name="storageRequests">Storage requests so far (from Azurite's access log), if known.</param>
-public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequests = null)
+/// <param name="storage">The storage emulator's process (Azurite), to sample its CPU too, if known.</param>
+public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequests = null, ServerProcess? storage = null)
 {
     private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
 
@@ -42,7 +43,6 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
     private readonly List<StreamSubscriber> _subscribers = [];
     private readonly ConcurrentDictionary<string, long> _maxAckedSeq = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string StreamId, long Seq), string> _seqOwners = new();
-    private PhaseState _phase = new(new LoadPhase(1, TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.Zero), MeasureWindow.NotYet);
     private IntegrityTotals _integrityBefore = IntegrityTotals.Zero;
 
     public DeliveryMeter Meter { get; } = new();
@@ -75,7 +75,6 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
         var window = new MeasureWindow(schedule.DueTimestamp(warmupSends), schedule.DueTimestamp(totalSends));
         var drainDeadline = window.End + ToTicks(plan.Drain);
         var phase = new PhaseState(plan, window);
-        _phase = phase;
         Meter.BeginPhase(window);
         var errorsBefore = Errors.ByMessage();
 
@@ -108,7 +107,10 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
         }
         catch (TimeoutException)
         {
-            // A transport that ignores cancellation: its sends stay unanswered and were counted as such.
+            // A transport that ignored the cancellation: count what it never answered as unacknowledged.
+            var stuck = phase.Sends.Count(s => !s.IsCompleted);
+            Interlocked.Add(ref phase.Unacked, stuck);
+            Errors.Add("write", $"{stuck} writes still unanswered after their cancellation");
         }
 
         return Summarize(phase, failure, errorsBefore);
@@ -125,7 +127,7 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
             var measured = n >= warmupSends;
             if (n == warmupSends)
             {
-                phase.MarkWindowStart(_server, storageRequests);
+                phase.MarkWindowStart(_server, storageRequests, storage);
             }
 
             phase.PacingLag.Record(schedule.DueTimestamp(n), Stopwatch.GetTimestamp(), measured);
@@ -134,7 +136,7 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
         }
 
         OpenLoopSchedule.SleepUntil(phase.Window.End, cancellationToken);
-        phase.MarkWindowEnd(_server, storageRequests);
+        phase.MarkWindowEnd(_server, storageRequests, storage);
     }
 
     private async Task SendAsync(PhaseState phase, StreamWrite write, long n, string clientId, bool measured, CancellationToken ackDeadline)
@@ -317,17 +319,23 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
 
         private long? StorageAtEnd { get; set; }
 
-        public void MarkWindowStart(ServerProcess? server, Func<long>? storage)
+        private ProcessSample? StorageProcessAtStart { get; set; }
+
+        private ProcessSample? StorageProcessAtEnd { get; set; }
+
+        public void MarkWindowStart(ServerProcess? server, Func<long>? storage, ServerProcess? storageProcess)
         {
             StorageAtStart = storage?.Invoke();
+            StorageProcessAtStart = storageProcess?.Read();
             DriverCpuAtStart = Environment.CpuUsage.TotalTime;
             ServerAtStart = server?.Read();
             NotePeak(ServerAtStart);
         }
 
-        public void MarkWindowEnd(ServerProcess? server, Func<long>? storage)
+        public void MarkWindowEnd(ServerProcess? server, Func<long>? storage, ServerProcess? storageProcess)
         {
             StorageAtEnd = storage?.Invoke();
+            StorageProcessAtEnd = storageProcess?.Read();
             DriverCpuAtEnd = Environment.CpuUsage.TotalTime;
             ServerAtEnd = server?.Read();
             NotePeak(ServerAtEnd);
@@ -345,8 +353,19 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
         /// <summary>Storage requests made in the window, and per write acknowledged in it (the group-commit factor's inverse).</summary>
         public StorageFigures? StorageFigures(long ackedInWindow) =>
             StorageAtStart is { } start && StorageAtEnd is { } end
-                ? new StorageFigures(end - start, ackedInWindow > 0 ? Math.Round((end - start) / (double)ackedInWindow, 3) : 0)
+                ? new StorageFigures(end - start, ackedInWindow > 0 ? Math.Round((end - start) / (double)ackedInWindow, 3) : 0, StorageCores())
                 : null;
+
+        private double? StorageCores()
+        {
+            if (StorageProcessAtStart is not { } a || StorageProcessAtEnd is not { } b)
+            {
+                return null;
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(a.Timestamp, b.Timestamp).TotalSeconds;
+            return seconds > 0 ? Math.Round((b.CpuTime - a.CpuTime).TotalSeconds / seconds, 2) : null;
+        }
 
         public ServerFigures? ServerFigures(ServerProcess? server)
         {
