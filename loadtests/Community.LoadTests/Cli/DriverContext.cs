@@ -1,4 +1,28 @@
+using Community.LoadTests.Client;
+
 namespace Community.LoadTests.Cli;
 
-/// <summary>What every scenario gets from the command line: where the server is and where results go.</summary>
-public sealed record DriverContext(Uri Url, DirectoryInfo ResultsDirectory);
+/// <summary>
+/// What every scenario gets from the command line: which system it drives and where it is, the server's pid to
+/// measure (if known), whether the driver starts the server itself (Community on Azurite rather than in memory), and
+/// where results go.
+/// </summary>
+public sealed record DriverContext(
+    Uri Url, DirectoryInfo ResultsDirectory, SystemKind System = SystemKind.Community, int? ServerPid = null, bool Launch = false, bool Azurite = false)
+{
+    /// <summary>Storage requests so far (Azurite's access log, when the driver started it); null when unknown.</summary>
+    public Func<long>? StorageRequests { get; init; }
+
+    /// <summary>The storage emulator's pid (Azurite, when the driver started it), to report its CPU.</summary>
+    public int? StoragePid { get; init; }
+
+    /// <summary>The system's name in reports and file names: community, signalr, socketio.</summary>
+    public string SystemName => Name(System);
+
+    public static string Name(SystemKind system) => system switch
+    {
+        SystemKind.SignalR => "signalr",
+        SystemKind.SocketIo => "socketio",
+        _ => "community",
+    };
+}

@@ -17,6 +17,10 @@ public static class OptionFactory
     public static Option<double> Rate(string name, double defaultValue, string description) =>
         Ranged(name, defaultValue, description, 0.0, minAllowed: false, 1_000_000.0);
 
+    /// <summary>A number strictly above <paramref name="min"/>, at most <paramref name="max"/>.</summary>
+    public static Option<double> Above(string name, double defaultValue, string description, double min, double max) =>
+        Ranged(name, defaultValue, description, min, minAllowed: false, max);
+
     /// <summary>A duration in seconds (fractions allowed); read it back with <see cref="TimeSpan.FromSeconds(double)"/>.</summary>
     public static Option<double> Seconds(string name, double defaultSeconds, string description, double minSeconds = 0)
     {

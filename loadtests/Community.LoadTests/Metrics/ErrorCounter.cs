@@ -37,6 +37,21 @@ public sealed class ErrorCounter
         _counts.AddOrUpdate(key, 1, static (_, n) => n + 1);
     }
 
+    /// <summary>
+    /// What was added since <paramref name="before"/> (an earlier <see cref="ByMessage"/>): the errors of one phase of a
+    /// run that has several.
+    /// </summary>
+    public ErrorFigures Since(IReadOnlyDictionary<string, long> before)
+    {
+        var added = ByMessage()
+            .Select(kv => (kv.Key, Count: kv.Value - before.GetValueOrDefault(kv.Key)))
+            .Where(kv => kv.Count > 0)
+            .OrderByDescending(kv => kv.Count)
+            .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .ToDictionary(kv => kv.Key, kv => kv.Count, StringComparer.Ordinal);
+        return new ErrorFigures(added.Values.Sum(), added);
+    }
+
     /// <summary>Each distinct message with its count, most frequent first.</summary>
     public IReadOnlyDictionary<string, long> ByMessage() =>
         _counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)

@@ -8,6 +8,13 @@ public static class ScenarioCatalog
 {
     public static IEnumerable<Command> Commands(CommonOptions common) =>
     [
-        PostFanoutScenario.CreateCommand(common),
+        LiveRoomScenario.CreateCommand(common),
+        PostCommentsScenario.CreateCommand(common, fanout: false),
+        PostCommentsScenario.CreateCommand(common, fanout: true),
+        ConversationsScenario.CreateCommand(common),
+        CampaignScenario.CreateCommand(common),
+        CompareCommand.Create(new CommonOptions()),
+        MemoryCommand.Create(common),
+        CompareCommand.CreateRender(),
     ];
 }

@@ -3,47 +3,58 @@ using Community.LoadTests.Metrics;
 namespace Community.LoadTests.Workload;
 
 /// <summary>
-/// What every watcher of a run reports into: end-to-end latency (send → received) of first deliveries, and delivery
-/// counts in total and inside the measured window. Thread-safe; a delivery costs a parse and two or three atomics.
+/// What every receiver of a run reports into: end-to-end latency (send → received) of first deliveries, and delivery
+/// counts in total and inside the measured window of the current phase. Thread-safe; a delivery costs a parse and two
+/// or three atomics. <see cref="BeginPhase"/> starts fresh figures for the next phase (a step of a step run).
 /// </summary>
 public sealed class DeliveryMeter
 {
-    private long _delivered;
-    private long _deliveredInWindow;
-    private long _unstamped;
-    private MeasureWindow _window = MeasureWindow.NotYet;
+    private Phase _phase = new(MeasureWindow.NotYet);
 
-    public LatencyRecorder Latency { get; } = new();
+    public LatencyRecorder Latency => _phase.Latency;
 
-    public long Delivered => Interlocked.Read(ref _delivered);
+    public long Delivered => Interlocked.Read(ref _phase.Delivered);
 
-    public long DeliveredInWindow => Interlocked.Read(ref _deliveredInWindow);
+    public long DeliveredInWindow => Interlocked.Read(ref _phase.DeliveredInWindow);
 
-    /// <summary>Deliveries whose text carried no driver stamp (someone else commented on the post).</summary>
-    public long Unstamped => Interlocked.Read(ref _unstamped);
+    /// <summary>Deliveries whose text carried no driver stamp (someone else wrote to the stream).</summary>
+    public long Unstamped => Interlocked.Read(ref _phase.Unstamped);
 
-    public MeasureWindow Window
+    public MeasureWindow Window => _phase.Window;
+
+    public void BeginPhase(MeasureWindow window) => Volatile.Write(ref _phase, new Phase(window));
+
+    /// <summary>
+    /// Records the first delivery of an item to one receiver. Its latency counts toward the phase's figures only when it
+    /// was sent inside the phase's measured window, so a straggler of an earlier step cannot pollute a later one.
+    /// </summary>
+    public void RecordFirstDelivery(string? text, long receivedTimestamp)
     {
-        get => _window;
-        set => _window = value;
-    }
-
-    /// <summary>Records the first delivery of a comment to one watcher.</summary>
-    public void RecordFirstDelivery(string text, long receivedTimestamp)
-    {
-        Interlocked.Increment(ref _delivered);
-        if (_window.Contains(receivedTimestamp))
+        var phase = Volatile.Read(ref _phase);
+        Interlocked.Increment(ref phase.Delivered);
+        if (phase.Window.Contains(receivedTimestamp))
         {
-            Interlocked.Increment(ref _deliveredInWindow);
+            Interlocked.Increment(ref phase.DeliveredInWindow);
         }
 
-        if (CommentStamp.TryParse(text, out var sentTimestamp, out var measured))
+        if (SendStamp.TryParse(text, out var sentTimestamp, out var measured))
         {
-            Latency.Record(sentTimestamp, receivedTimestamp, measured);
+            phase.Latency.Record(sentTimestamp, receivedTimestamp, measured && phase.Window.Contains(sentTimestamp));
         }
         else
         {
-            Interlocked.Increment(ref _unstamped);
+            Interlocked.Increment(ref phase.Unstamped);
         }
+    }
+
+    private sealed class Phase(MeasureWindow window)
+    {
+        public long Delivered;
+        public long DeliveredInWindow;
+        public long Unstamped;
+
+        public MeasureWindow Window { get; } = window;
+
+        public LatencyRecorder Latency { get; } = new();
     }
 }

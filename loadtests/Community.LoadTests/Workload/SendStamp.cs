@@ -3,11 +3,12 @@ using System.Globalization;
 namespace Community.LoadTests.Workload;
 
 /// <summary>
-/// The driver's mark inside a comment's text: <c>lt {clientId} {sendTimestamp} {m|w}</c>. A pushed comment carries no
-/// clientId, so its text is what lets a watcher find when it was sent (a <see cref="System.Diagnostics.Stopwatch"/>
-/// timestamp of this process) and whether it belongs to the measured window (<c>m</c>) or the warm-up (<c>w</c>).
+/// The driver's mark inside the text of everything it sends (a comment, a chat message, a direct message):
+/// <c>lt {clientId} {sendTimestamp} {m|w}</c>. A pushed item does not carry its clientId back to every receiver, so its
+/// text is what lets a receiver find when it was sent (a <see cref="System.Diagnostics.Stopwatch"/> timestamp of this
+/// process: one clock for send and receive) and whether it was sent in a measured window (<c>m</c>) or a warm-up (<c>w</c>).
 /// </summary>
-public static class CommentStamp
+public static class SendStamp
 {
     private const string Prefix = "lt ";
 

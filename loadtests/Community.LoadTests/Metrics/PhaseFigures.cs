@@ -1,0 +1,91 @@
+namespace Community.LoadTests.Metrics;
+
+/// <summary>
+/// The figures of one load phase: a whole run, or one step of a step run. Rates are over the phase's measured window;
+/// integrity counts (lost, duplicated, out of order) are what this phase added.
+/// </summary>
+public sealed record PhaseFigures
+{
+    /// <summary>The rate the phase was asked to offer, writes per second.</summary>
+    public required double Rate { get; init; }
+
+    public required bool Completed { get; init; }
+
+    public string? Failure { get; init; }
+
+    public required ThroughputFigures Throughput { get; init; }
+
+    public required SendFigures Sends { get; init; }
+
+    /// <summary>Send → the write's acknowledgement, for writes sent in the measured window.</summary>
+    public required LatencySummary AckLatencyMs { get; init; }
+
+    /// <summary>Send → first delivery to a receiver, one sample per receiver and item sent in the measured window.</summary>
+    public required LatencySummary DeliveryLatencyMs { get; init; }
+
+    public required DeliveryFigures Delivery { get; init; }
+
+    public required ErrorFigures Errors { get; init; }
+
+    public required DriverFigures Driver { get; init; }
+
+    /// <summary>The server process over the measured window; null when the driver does not know its pid.</summary>
+    public ServerFigures? Server { get; init; }
+
+    /// <summary>Storage requests in the measured window (Azurite started by the driver only); null otherwise.</summary>
+    public StorageFigures? Storage { get; init; }
+
+    /// <summary>Completed, nothing lost, duplicated or reordered, and no error of any kind.</summary>
+    public bool Clean =>
+        Completed && Delivery.Lost == 0 && Delivery.Duplicated == 0 && Delivery.OutOfOrder == 0 && Errors.Total == 0;
+}
+
+/// <summary>
+/// Rates over the measured window: writes due in it (offered), acknowledged in it, and first deliveries received in it;
+/// expected deliveries = offered × the mean number of receivers of a stream.
+/// </summary>
+public sealed record ThroughputFigures(
+    double OfferedPerSecond,
+    double AckedPerSecond,
+    double DeliveriesPerSecond,
+    double ExpectedDeliveriesPerSecond);
+
+/// <summary>
+/// Counts over the whole phase (warm-up included) except <see cref="SentMeasured"/>. <see cref="Unacked"/>: no answer
+/// by the end of the drain period.
+/// </summary>
+public sealed record SendFigures(long Sent, long SentMeasured, long Acked, long Failed, long Unacked);
+
+/// <summary>
+/// Sums over all receivers. A receiver should get every seq of each stream it subscribed to, through the stream's end
+/// (the highest seq acknowledged or seen by any receiver), exactly once and in order.
+/// </summary>
+public sealed record DeliveryFigures(
+    long Delivered,
+    long Lost,
+    long Duplicated,
+    long OutOfOrder,
+    int ReceiversWithLoss,
+    int ReceiversDisconnected,
+    IReadOnlyList<long> FirstMissing);
+
+public sealed record ErrorFigures(long Total, IReadOnlyDictionary<string, long> ByMessage)
+{
+    public static readonly ErrorFigures None = new(0, new Dictionary<string, long>());
+}
+
+/// <summary>
+/// How well the driver kept up: how late sends went out against the schedule, its CPU use in the window, and the longest
+/// thread-pool queue seen at a progress tick (thousands mean the driver, not the server, was behind).
+/// </summary>
+public sealed record DriverFigures(int ProcessorCount, LatencySummary PacingLagMs, double CpuCoresUsed, long ThreadPoolQueueMax, bool CloseTimedOut);
+
+/// <summary>The server process during the measured window: CPU in cores (1.0 = one core busy) and resident memory.</summary>
+public sealed record ServerFigures(int Pid, double CpuCoresUsed, long ResidentBytesAtStart, long ResidentBytesAtEnd, long ResidentBytesPeak);
+
+/// <summary>
+/// Storage requests (Azurite's access log) in the measured window, and per write acknowledged in it: below 1 means
+/// group commit carried several writes per storage call. <see cref="CpuCoresUsed"/>: the emulator's own CPU over the
+/// window, a third process on the same cores.
+/// </summary>
+public sealed record StorageFigures(long Requests, double PerAckedWrite, double? CpuCoresUsed = null);

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using Community.LoadTests.Cli;
+using Community.LoadTests.Client;
+using Community.LoadTests.Workload;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Community.LoadTests.Scenarios;
+
+/// <summary>
+/// <c>conversations</c>: N creator–fan pairs exchanging direct messages at R messages per second in total. Each fan
+/// follows its creator (a creator takes messages from followers by default) and opens the conversation
+/// (<c>POST /api/conversations { with }</c>); then the sends go round robin over the pairs, the fan writing first and
+/// the creator answering on the next round (<c>SendMessage(conversationId, text, clientId)</c>). Both participants get
+/// every <c>MessageReceived</c> of their conversation on their connection (the sender too), once, in seq order.
+/// </summary>
+public sealed class ConversationsScenario(ConversationsSettings settings, DriverContext context, RunSettings run) : StreamScenario(context, run)
+{
+    public const string CommandName = "conversations";
+
+    private readonly ConcurrentDictionary<int, (HubConnection Creator, HubConnection Fan)> _pairs = new();
+    private readonly ConcurrentBag<HubConnection> _connections = [];
+    private readonly ConcurrentBag<StreamSubscriber> _subscribers = [];
+
+    public override string Name => CommandName;
+
+    protected override object Parameters => new ConversationsParameters(settings.Pairs, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null);
+
+    protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
+        new Dictionary<string, int> { ["creators"] = settings.Pairs, ["fans"] = settings.Pairs };
+
+    public static Command CreateCommand(CommonOptions common)
+    {
+        var options = new ConversationsSettings.Options();
+        var run = new RunSettings.Options(rate: 100, duration: 20, "Direct messages per second, all pairs together");
+        var command = new Command(
+            CommandName,
+            "Creator–fan pairs exchanging direct messages: R messages per second in total, round robin over the pairs; "
+            + "both participants receive every message of their conversation.");
+        common.AddTo(command);
+        options.AddTo(command);
+        run.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var settings = options.Read(parse);
+            var runSettings = run.Read(parse);
+            return ScenarioRunner.RunAsync(ctx => new ConversationsScenario(settings, ctx, runSettings), common.Read(parse), cancellationToken);
+        });
+        return command;
+    }
+
+    protected override IReadOnlyDictionary<string, int> ConnectedCounts() => new Dictionary<string, int>
+    {
+        ["creators"] = _pairs.Values.Count(p => p.Creator.State == HubConnectionState.Connected),
+        ["fans"] = _pairs.Values.Count(p => p.Fan.State == HubConnectionState.Connected),
+    };
+
+    protected override async Task<StreamWrite> SetUpAsync(CommunityApi api, StreamLoad load, string runId, CancellationToken cancellationToken)
+    {
+        if (Context.System == SystemKind.SocketIo)
+        {
+            throw new NotSupportedException($"{Name} runs against Community or the bare SignalR peer; the Socket.IO peer relays only the live room.");
+        }
+
+        var conversationIds = new string[settings.Pairs];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, settings.Pairs),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var creator = RunIds.Handle(runId, "cr", i);
+                var fan = RunIds.Handle(runId, "fan", i);
+                var creatorToken = await api.IssueDevTokenAsync(creator, ct);
+                var fanToken = await api.IssueDevTokenAsync(fan, ct);
+                await api.CreateCreatorAsync(creator, creatorToken, ct);
+                await api.FollowAsync(creator, fanToken, ct);
+                var conversationId = conversationIds[i] = await api.OpenConversationAsync(creator, fanToken, ct);
+                var creatorConnection = await ConnectAsync(load, "creator", creatorToken, conversationId, ct);
+                var fanConnection = await ConnectAsync(load, "fan", fanToken, conversationId, ct);
+                _pairs[i] = (creatorConnection, fanConnection);
+            });
+
+        var pairs = Enumerable.Range(0, settings.Pairs).Select(i => _pairs[i]).ToArray();
+        return async (n, clientId, text, ct) =>
+        {
+            var pair = n % pairs.Length;
+            // The fan writes on even rounds, the creator answers on odd ones.
+            var sender = (n / pairs.Length) % 2 == 0 ? pairs[pair].Fan : pairs[pair].Creator;
+            var message = await sender.InvokeAsync<DirectMessage>(HubNames.SendMessage, conversationIds[pair], text, clientId, ct);
+            return new StreamAck(message.ConversationId, message.Seq);
+        };
+    }
+
+    protected override async Task CloseAllAsync()
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Closing();
+        }
+
+        await Task.WhenAll(_connections.Select(c => c.DisposeAsync().AsTask()));
+    }
+
+    private async Task<HubConnection> ConnectAsync(StreamLoad load, string role, string token, string conversationId, CancellationToken cancellationToken)
+    {
+        var subscriber = load.AddSubscriber(role);
+        _subscribers.Add(subscriber);
+        var connection = HubConnections.Create(Context.Url, token);
+        _connections.Add(connection);
+        connection.On<DirectMessage>(HubNames.MessageReceived, m => subscriber.OnItem(m.ConversationId, m.Seq, m.Text, Stopwatch.GetTimestamp()));
+        connection.Closed += ex =>
+        {
+            subscriber.OnClosed(ex?.Message);
+            return Task.CompletedTask;
+        };
+        // A fresh conversation starts empty: every message from seq 1 on is expected on this connection.
+        subscriber.Expect(conversationId, 0);
+        await connection.StartAsync(cancellationToken);
+        return connection;
+    }
+}
+
+public sealed record ConversationsParameters(int Pairs, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);
+
+/// <summary>The knobs of <see cref="ConversationsScenario"/> beyond rate and timing.</summary>
+public sealed record ConversationsSettings(int Pairs)
+{
+    public sealed class Options
+    {
+        public Option<int> Pairs { get; } = OptionFactory.Count("--pairs", 100, "Creator–fan pairs, one conversation each (two connections per pair)");
+
+        public void AddTo(Command command) => command.Options.Add(Pairs);
+
+        public ConversationsSettings Read(ParseResult parse) => new(parse.GetRequiredValue(Pairs));
+    }
+}

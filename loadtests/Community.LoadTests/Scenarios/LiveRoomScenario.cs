@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using Community.LoadTests.Cli;
+using Community.LoadTests.Client;
+using Community.LoadTests.Workload;
+
+namespace Community.LoadTests.Scenarios;
+
+/// <summary>
+/// <c>live-room</c>: one livestream, V viewers, S chatters sending R chat messages per second in total. A creator
+/// creates and starts the room; viewers and chatters join it (<c>JoinLive</c>); chatters call <c>SendChat</c> round
+/// robin on the open-loop schedule; every viewer and chatter should get every <c>ChatReceived</c> once, in seq order. The same
+/// code drives Community, the bare SignalR peer and (through a Socket.IO client) the Socket.IO peer.
+/// </summary>
+public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext context, RunSettings run) : StreamScenario(context, run)
+{
+    public const string CommandName = "live-room";
+
+    private readonly ConcurrentBag<ILiveClient> _viewers = [];
+    private readonly ConcurrentBag<ILiveClient> _chatters = [];
+    private readonly ConcurrentBag<StreamSubscriber> _subscribers = [];
+
+    public override string Name => CommandName;
+
+    protected override object Parameters => new LiveRoomParameters(settings.Viewers, settings.Chatters, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null);
+
+    protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
+        new Dictionary<string, int> { ["viewers"] = settings.Viewers, ["chatters"] = settings.Chatters };
+
+    public static Command CreateCommand(CommonOptions common)
+    {
+        var options = new LiveRoomSettings.Options();
+        var run = new RunSettings.Options(rate: 100, duration: 20, "Chat messages per second, all chatters together");
+        var command = new Command(
+            CommandName,
+            "One livestream: S chatters send R chat messages per second in total; V viewers receive every one. Works against "
+            + "Community, the bare SignalR peer and the Socket.IO peer (--target).");
+        common.AddTo(command);
+        options.AddTo(command);
+        run.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var settings = options.Read(parse);
+            var runSettings = run.Read(parse);
+            return ScenarioRunner.RunAsync(ctx => new LiveRoomScenario(settings, ctx, runSettings), common.Read(parse), cancellationToken);
+        });
+        return command;
+    }
+
+    protected override IReadOnlyDictionary<string, int> ConnectedCounts() => new Dictionary<string, int>
+    {
+        ["viewers"] = _viewers.Count(v => v.Connected),
+        ["chatters"] = _chatters.Count(c => c.Connected),
+    };
+
+    protected override async Task<StreamWrite> SetUpAsync(CommunityApi api, StreamLoad load, string runId, CancellationToken cancellationToken)
+    {
+        var host = RunIds.Handle(runId, "host", 0);
+        var hostToken = await api.IssueDevTokenAsync(host, cancellationToken);
+        await api.CreateCreatorAsync(host, hostToken, cancellationToken);
+        var liveId = await api.CreateLivestreamAsync(hostToken, $"Load test room of run {runId}", cancellationToken);
+        await api.StartLivestreamAsync(liveId, hostToken, cancellationToken);
+
+        var viewerTokens = await api.IssueTokensAsync(runId, "v", settings.Viewers, cancellationToken);
+        var chatterTokens = await api.IssueTokensAsync(runId, "c", settings.Chatters, cancellationToken);
+
+        // Chatters are in the room too, and the server sends them every message: they are accounted as receivers.
+        await JoinAllAsync(load, "viewer", viewerTokens, _viewers, liveId, cancellationToken);
+        await JoinAllAsync(load, "chatter", chatterTokens, _chatters, liveId, cancellationToken);
+
+        var chatters = _chatters.ToArray();
+        return async (n, clientId, text, ct) =>
+        {
+            var message = await chatters[n % chatters.Length].SendChatAsync(liveId, text, clientId, ct);
+            return new StreamAck(message.LiveId, message.Seq);
+        };
+    }
+
+    private Task JoinAllAsync(StreamLoad load, string role, string[] tokens, ConcurrentBag<ILiveClient> clients, string liveId, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            tokens,
+            new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
+            async (token, ct) =>
+            {
+                var subscriber = load.AddSubscriber(role);
+                _subscribers.Add(subscriber);
+                var client = LiveClients.Create(Context.System, Context.Url, token);
+                clients.Add(client);
+                await client.StartAsync((m, at) => subscriber.OnItem(m.LiveId, m.Seq, m.Text, at), subscriber.OnClosed, ct);
+                var joined = await client.JoinLiveAsync(liveId, ct);
+                // A join answer with everything through lastSeq counts as delivered through it (unless it was capped).
+                subscriber.Expect(liveId, joined.HasMore ? (joined.Missed ?? []).Select(m => m.Seq).DefaultIfEmpty(0).Max() : joined.LastSeq);
+            });
+
+    protected override async Task CloseAllAsync()
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Closing();
+        }
+
+        await Task.WhenAll(_viewers.Concat(_chatters).Select(c => c.DisposeAsync().AsTask()));
+    }
+}
+
+public sealed record LiveRoomParameters(int Viewers, int Chatters, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);
+
+/// <summary>The knobs of <see cref="LiveRoomScenario"/> beyond rate and timing.</summary>
+public sealed record LiveRoomSettings(int Viewers, int Chatters)
+{
+    public sealed class Options
+    {
+        public Option<int> Viewers { get; } = OptionFactory.Count("--viewers", 200, "Connections that join the room and receive the chat");
+
+        public Option<int> Chatters { get; } = OptionFactory.Count("--chatters", 20, "Connections that send the chat, each a distinct user (they join the room too)");
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Viewers);
+            command.Options.Add(Chatters);
+        }
+
+        public LiveRoomSettings Read(ParseResult parse) => new(parse.GetRequiredValue(Viewers), parse.GetRequiredValue(Chatters));
+    }
+}

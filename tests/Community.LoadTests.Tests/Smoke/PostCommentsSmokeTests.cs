@@ -1,0 +1,30 @@
+using Community.LoadTests.Scenarios;
+
+namespace Community.LoadTests.Tests.Smoke;
+
+public class PostCommentsSmokeTests
+{
+    private static readonly PostCommentsSettings Posts = new(Posts: 2, WatchersPerPost: 2, Commenters: 2);
+
+    [Fact]
+    public async Task Against_the_bare_SignalR_peer_every_watcher_gets_every_comment_of_its_post_once_in_order()
+    {
+        await using var peer = await InProcessPeer.StartAsync();
+
+        var report = await Tiny.RunAsync(new PostCommentsScenario(PostCommentsScenario.CommandName, Posts, Tiny.Context(peer), Tiny.Run));
+
+        Tiny.AssertClean(report);
+        // Two watchers per post: every comment reaches two receivers.
+        Assert.Equal(report.Phases[0].Sends.Acked * 2, report.Phases[0].Delivery.Delivered);
+    }
+
+    [Fact]
+    public async Task A_dropped_and_a_duplicated_comment_delivery_are_reported_as_exactly_one_lost_and_one_duplicated()
+    {
+        await using var peer = await InProcessPeer.StartAsync(new DropOneDuplicateOne());
+
+        var report = await Tiny.RunAsync(new PostCommentsScenario(PostCommentsScenario.CommandName, Posts, Tiny.Context(peer), Tiny.Run));
+
+        Tiny.AssertOneLostOneDuplicated(report);
+    }
+}
