@@ -22,7 +22,7 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
 
     public override string Name => CommandName;
 
-    protected override object Parameters => new LiveRoomParameters(settings.Viewers, settings.Chatters, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null);
+    protected override object Parameters => new LiveRoomParameters(settings.Viewers, settings.Chatters, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null, settings.SecondUrl);
 
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["viewers"] = settings.Viewers, ["chatters"] = settings.Chatters };
@@ -78,13 +78,16 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
 
     private Task JoinAllAsync(StreamLoad load, string role, string[] tokens, ConcurrentBag<ILiveClient> clients, string liveId, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(
-            tokens,
+            tokens.Select((token, index) => (token, index)),
             new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
-            async (token, ct) =>
+            async (entry, ct) =>
             {
+                var (token, index) = entry;
                 var subscriber = load.AddSubscriber(role);
                 _subscribers.Add(subscriber);
-                var client = LiveClients.Create(Context.System, Context.Url, token);
+                // With a second host of the same cluster, every other connection goes there: one room, two hosts.
+                var url = settings.SecondUrl is { } second && index % 2 == 1 ? second : Context.Url;
+                var client = LiveClients.Create(Context.System, url, token);
                 clients.Add(client);
                 await client.StartAsync((m, at) => subscriber.OnItem(m.LiveId, m.Seq, m.Text, at), subscriber.OnClosed, ct);
                 var joined = await client.JoinLiveAsync(liveId, ct);
@@ -103,10 +106,10 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
     }
 }
 
-public sealed record LiveRoomParameters(int Viewers, int Chatters, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);
+public sealed record LiveRoomParameters(int Viewers, int Chatters, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step, Uri? SecondUrl = null);
 
 /// <summary>The knobs of <see cref="LiveRoomScenario"/> beyond rate and timing.</summary>
-public sealed record LiveRoomSettings(int Viewers, int Chatters)
+public sealed record LiveRoomSettings(int Viewers, int Chatters, Uri? SecondUrl = null)
 {
     public sealed class Options
     {
@@ -114,12 +117,29 @@ public sealed record LiveRoomSettings(int Viewers, int Chatters)
 
         public Option<int> Chatters { get; } = OptionFactory.Count("--chatters", 20, "Connections that send the chat, each a distinct user (they join the room too)");
 
+        public Option<Uri?> SecondUrl { get; } = new("--second-url")
+        {
+            Description = "Another host of the same Community cluster: every other viewer and chatter connects there (one room across two hosts)",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError($"--second-url must be an absolute http(s) URL; it was '{text}'.");
+                return null;
+            },
+        };
+
         public void AddTo(Command command)
         {
             command.Options.Add(Viewers);
             command.Options.Add(Chatters);
+            command.Options.Add(SecondUrl);
         }
 
-        public LiveRoomSettings Read(ParseResult parse) => new(parse.GetRequiredValue(Viewers), parse.GetRequiredValue(Chatters));
+        public LiveRoomSettings Read(ParseResult parse) => new(parse.GetRequiredValue(Viewers), parse.GetRequiredValue(Chatters), parse.GetValue(SecondUrl));
     }
 }
