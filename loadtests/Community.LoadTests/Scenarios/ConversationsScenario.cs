@@ -25,7 +25,7 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
 
     public override string Name => CommandName;
 
-    protected override object Parameters => new ConversationsParameters(settings.Pairs, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null);
+    protected override object Parameters => new ConversationsParameters(settings.Pairs, RateParameter, DurationParameter, WarmupParameter, Run.Step is not null, settings.OneCreator);
 
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["creators"] = settings.Pairs, ["fans"] = settings.Pairs };
@@ -64,6 +64,11 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
         }
 
         var conversationIds = new string[settings.Pairs];
+        if (settings.OneCreator)
+        {
+            return await SetUpOneCreatorAsync(api, load, runId, conversationIds, cancellationToken);
+        }
+
         await Parallel.ForEachAsync(
             Enumerable.Range(0, settings.Pairs),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
@@ -76,8 +81,8 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
                 await api.CreateCreatorAsync(creator, creatorToken, ct);
                 await api.FollowAsync(creator, fanToken, ct);
                 var conversationId = conversationIds[i] = await api.OpenConversationAsync(creator, fanToken, ct);
-                var creatorConnection = await ConnectAsync(load, "creator", creatorToken, conversationId, ct);
-                var fanConnection = await ConnectAsync(load, "fan", fanToken, conversationId, ct);
+                var creatorConnection = await ConnectAsync(load, "creator", creatorToken, [conversationId], ct);
+                var fanConnection = await ConnectAsync(load, "fan", fanToken, [conversationId], ct);
                 _pairs[i] = (creatorConnection, fanConnection);
             });
 
@@ -92,6 +97,41 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
         };
     }
 
+    // One creator's inbox receiving from every fan at once: the fans write, the one creator connection receives all.
+    private async Task<StreamWrite> SetUpOneCreatorAsync(CommunityApi api, StreamLoad load, string runId, string[] conversationIds, CancellationToken cancellationToken)
+    {
+        var creator = RunIds.Handle(runId, "cr", 0);
+        var creatorToken = await api.IssueDevTokenAsync(creator, cancellationToken);
+        await api.CreateCreatorAsync(creator, creatorToken, cancellationToken);
+        var fans = new HubConnection[settings.Pairs];
+        var fanTokens = new string[settings.Pairs];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, settings.Pairs),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var fanToken = fanTokens[i] = await api.IssueDevTokenAsync(RunIds.Handle(runId, "fan", i), ct);
+                await api.FollowAsync(creator, fanToken, ct);
+                conversationIds[i] = await api.OpenConversationAsync(creator, fanToken, ct);
+            });
+        var creatorConnection = await ConnectAsync(load, "creator", creatorToken, conversationIds, cancellationToken);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, settings.Pairs),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (i, ct) => fans[i] = await ConnectAsync(load, "fan", fanTokens[i], [conversationIds[i]], ct));
+        for (var i = 0; i < settings.Pairs; i++)
+        {
+            _pairs[i] = (creatorConnection, fans[i]);
+        }
+
+        return async (n, clientId, text, ct) =>
+        {
+            var pair = n % fans.Length;
+            var message = await fans[pair].InvokeAsync<DirectMessage>(HubNames.SendMessage, conversationIds[pair], text, clientId, ct);
+            return new StreamAck(message.ConversationId, message.Seq);
+        };
+    }
+
     protected override async Task CloseAllAsync()
     {
         foreach (var subscriber in _subscribers)
@@ -102,7 +142,7 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
         await Task.WhenAll(_connections.Select(c => c.DisposeAsync().AsTask()));
     }
 
-    private async Task<HubConnection> ConnectAsync(StreamLoad load, string role, string token, string conversationId, CancellationToken cancellationToken)
+    private async Task<HubConnection> ConnectAsync(StreamLoad load, string role, string token, IReadOnlyList<string> conversationIds, CancellationToken cancellationToken)
     {
         var subscriber = load.AddSubscriber(role);
         _subscribers.Add(subscriber);
@@ -115,23 +155,36 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
             return Task.CompletedTask;
         };
         // A fresh conversation starts empty: every message from seq 1 on is expected on this connection.
-        subscriber.Expect(conversationId, 0);
+        foreach (var conversationId in conversationIds)
+        {
+            subscriber.Expect(conversationId, 0);
+        }
+
         await connection.StartAsync(cancellationToken);
         return connection;
     }
 }
 
-public sealed record ConversationsParameters(int Pairs, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step);
+public sealed record ConversationsParameters(int Pairs, double? Rate, double DurationSeconds, double WarmupSeconds, bool Step, bool OneCreator = false);
 
 /// <summary>The knobs of <see cref="ConversationsScenario"/> beyond rate and timing.</summary>
-public sealed record ConversationsSettings(int Pairs)
+public sealed record ConversationsSettings(int Pairs, bool OneCreator = false)
 {
     public sealed class Options
     {
         public Option<int> Pairs { get; } = OptionFactory.Count("--pairs", 100, "Creator–fan pairs, one conversation each (two connections per pair)");
 
-        public void AddTo(Command command) => command.Options.Add(Pairs);
+        public Option<bool> OneCreator { get; } = new("--one-creator")
+        {
+            Description = "Every fan writes to the same creator (one creator's inbox receiving from --pairs fans); the creator does not answer",
+        };
 
-        public ConversationsSettings Read(ParseResult parse) => new(parse.GetRequiredValue(Pairs));
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Pairs);
+            command.Options.Add(OneCreator);
+        }
+
+        public ConversationsSettings Read(ParseResult parse) => new(parse.GetRequiredValue(Pairs), parse.GetValue(OneCreator));
     }
 }
