@@ -43,25 +43,14 @@ public sealed class CampaignScenario(CampaignSettings settings, DriverContext co
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["brand"] = 1, ["fans"] = settings.Fans };
 
-    public static Command CreateCommand(CommonOptions common)
-    {
-        var options = new CampaignSettings.Options();
-        var run = new RunSettings.Options(rate: 100, duration: 20, "Reactions (shares) per second, all fans together");
-        var command = new Command(
-            CommandName,
-            "A brand watches its campaign while fans share its posts: reaction acks, how fast the brand's snapshot follows, "
-            + "and whether stored counts equal acknowledged reactions.");
-        common.AddTo(command);
-        options.AddTo(command);
-        run.AddTo(command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var settings = options.Read(parse);
-            var runSettings = run.Read(parse);
-            return ScenarioRunner.RunAsync(ctx => new CampaignScenario(settings, ctx, runSettings), common.Read(parse), cancellationToken);
-        });
-        return command;
-    }
+    public static Command CreateCommand(CommonOptions common) => ScenarioCommand.Create(
+        common,
+        CommandName,
+        "A brand watches its campaign while fans share its posts: reaction acks, how fast the brand's snapshot follows, "
+        + "and whether stored counts equal acknowledged reactions.",
+        new CampaignSettings.Options(),
+        new RunSettings.Options(rate: 100, duration: 20, "Reactions (shares) per second, all fans together"),
+        (settings, ctx, run) => new CampaignScenario(settings, ctx, run));
 
     protected override IReadOnlyDictionary<string, int> ConnectedCounts() => new Dictionary<string, int>
     {
@@ -282,7 +271,7 @@ public sealed record CampaignParameters(int Creators, int PostsPerCreator, int F
 /// <summary>The knobs of <see cref="CampaignScenario"/> beyond rate and timing.</summary>
 public sealed record CampaignSettings(int Creators, int PostsPerCreator, int Fans)
 {
-    public sealed class Options
+    public sealed class Options : IScenarioOptions<CampaignSettings>
     {
         public Option<int> Creators { get; } = OptionFactory.Count("--creators", 5, "Creators in the campaign", max: 200);
 

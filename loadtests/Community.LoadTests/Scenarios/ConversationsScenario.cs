@@ -30,25 +30,14 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["creators"] = settings.Pairs, ["fans"] = settings.Pairs };
 
-    public static Command CreateCommand(CommonOptions common)
-    {
-        var options = new ConversationsSettings.Options();
-        var run = new RunSettings.Options(rate: 100, duration: 20, "Direct messages per second, all pairs together");
-        var command = new Command(
-            CommandName,
-            "Creator–fan pairs exchanging direct messages: R messages per second in total, round robin over the pairs; "
-            + "both participants receive every message of their conversation.");
-        common.AddTo(command);
-        options.AddTo(command);
-        run.AddTo(command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var settings = options.Read(parse);
-            var runSettings = run.Read(parse);
-            return ScenarioRunner.RunAsync(ctx => new ConversationsScenario(settings, ctx, runSettings), common.Read(parse), cancellationToken);
-        });
-        return command;
-    }
+    public static Command CreateCommand(CommonOptions common) => ScenarioCommand.Create(
+        common,
+        CommandName,
+        "Creator–fan pairs exchanging direct messages: R messages per second in total, round robin over the pairs; "
+        + "both participants receive every message of their conversation.",
+        new ConversationsSettings.Options(),
+        new RunSettings.Options(rate: 100, duration: 20, "Direct messages per second, all pairs together"),
+        (settings, ctx, run) => new ConversationsScenario(settings, ctx, run));
 
     protected override IReadOnlyDictionary<string, int> ConnectedCounts() => new Dictionary<string, int>
     {
@@ -170,7 +159,7 @@ public sealed record ConversationsParameters(int Pairs, double? Rate, double Dur
 /// <summary>The knobs of <see cref="ConversationsScenario"/> beyond rate and timing.</summary>
 public sealed record ConversationsSettings(int Pairs, bool OneCreator = false)
 {
-    public sealed class Options
+    public sealed class Options : IScenarioOptions<ConversationsSettings>
     {
         public Option<int> Pairs { get; } = OptionFactory.Count("--pairs", 100, "Creator–fan pairs, one conversation each (two connections per pair)");
 

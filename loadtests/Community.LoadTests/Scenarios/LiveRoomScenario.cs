@@ -27,25 +27,14 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
     protected override IReadOnlyDictionary<string, int> ExpectedConnections =>
         new Dictionary<string, int> { ["viewers"] = settings.Viewers, ["chatters"] = settings.Chatters };
 
-    public static Command CreateCommand(CommonOptions common)
-    {
-        var options = new LiveRoomSettings.Options();
-        var run = new RunSettings.Options(rate: 100, duration: 20, "Chat messages per second, all chatters together");
-        var command = new Command(
-            CommandName,
-            "One livestream: S chatters send R chat messages per second in total; V viewers receive every one. Works against "
-            + "Community, the bare SignalR peer and the Socket.IO peer (--target).");
-        common.AddTo(command);
-        options.AddTo(command);
-        run.AddTo(command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var settings = options.Read(parse);
-            var runSettings = run.Read(parse);
-            return ScenarioRunner.RunAsync(ctx => new LiveRoomScenario(settings, ctx, runSettings), common.Read(parse), cancellationToken);
-        });
-        return command;
-    }
+    public static Command CreateCommand(CommonOptions common) => ScenarioCommand.Create(
+        common,
+        CommandName,
+        "One livestream: S chatters send R chat messages per second in total; V viewers receive every one. Works against "
+        + "Community, the bare SignalR peer and the Socket.IO peer (--target).",
+        new LiveRoomSettings.Options(),
+        new RunSettings.Options(rate: 100, duration: 20, "Chat messages per second, all chatters together"),
+        (settings, ctx, run) => new LiveRoomScenario(settings, ctx, run));
 
     protected override IReadOnlyDictionary<string, int> ConnectedCounts() => new Dictionary<string, int>
     {
@@ -111,7 +100,7 @@ public sealed record LiveRoomParameters(int Viewers, int Chatters, double? Rate,
 /// <summary>The knobs of <see cref="LiveRoomScenario"/> beyond rate and timing.</summary>
 public sealed record LiveRoomSettings(int Viewers, int Chatters, Uri? SecondUrl = null)
 {
-    public sealed class Options
+    public sealed class Options : IScenarioOptions<LiveRoomSettings>
     {
         public Option<int> Viewers { get; } = OptionFactory.Count("--viewers", 200, "Connections that join the room and receive the chat");
 

@@ -37,24 +37,16 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
     /// <param name="fanout">The <c>post-fanout</c> preset: one post, 200 watchers, 4 commenters by default.</param>
     public static Command CreateCommand(CommonOptions common, bool fanout)
     {
-        var options = new PostCommentsSettings.Options(posts: fanout ? 1 : 50, watchersPerPost: fanout ? 200 : 4, commenters: fanout ? 4 : 8);
-        var run = new RunSettings.Options(rate: 100, duration: 20, "Comments per second, all commenters together");
         var name = fanout ? FanoutCommandName : CommandName;
-        var command = new Command(
+        return ScenarioCommand.Create(
+            common,
             name,
             fanout
                 ? "One post, many watchers (post-comments with --posts 1 --watchers-per-post 200 by default)."
-                : "Many posts, a few watchers each: K commenters write R durable comments per second in total, round robin over the posts.");
-        common.AddTo(command);
-        options.AddTo(command);
-        run.AddTo(command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var settings = options.Read(parse);
-            var runSettings = run.Read(parse);
-            return ScenarioRunner.RunAsync(ctx => new PostCommentsScenario(name, settings, ctx, runSettings), common.Read(parse), cancellationToken);
-        });
-        return command;
+                : "Many posts, a few watchers each: K commenters write R durable comments per second in total, round robin over the posts.",
+            new PostCommentsSettings.Options(posts: fanout ? 1 : 50, watchersPerPost: fanout ? 200 : 4, commenters: fanout ? 4 : 8),
+            new RunSettings.Options(rate: 100, duration: 20, "Comments per second, all commenters together"),
+            (settings, ctx, run) => new PostCommentsScenario(name, settings, ctx, run));
     }
 
     protected override IReadOnlyDictionary<string, int> ConnectedCounts() => new Dictionary<string, int>
@@ -197,7 +189,7 @@ public sealed record PostCommentsParameters(int Posts, int WatchersPerPost, int 
 /// <summary>The knobs of <see cref="PostCommentsScenario"/> beyond rate and timing.</summary>
 public sealed record PostCommentsSettings(int Posts, int WatchersPerPost, int Commenters)
 {
-    public sealed class Options(int posts, int watchersPerPost, int commenters)
+    public sealed class Options(int posts, int watchersPerPost, int commenters) : IScenarioOptions<PostCommentsSettings>
     {
         public Option<int> Posts { get; } = OptionFactory.Count("--posts", posts, "Posts to comment on, round robin", max: 100_000);
 
