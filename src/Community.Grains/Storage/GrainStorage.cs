@@ -19,7 +19,7 @@ public static class GrainStorage
         catch (Exception ex) when (ex is not CommunityException)
         {
             state.State = previous;
-            throw CommunityException.Unavailable($"Storage is unavailable ({ex.GetType().Name}); nothing was written. Try again shortly.");
+            throw AzureErrors.Unavailable(ex);
         }
     }
 }
