@@ -65,7 +65,7 @@ public sealed record CampaignSnapshot(
 }
 
 /// <summary>One campaign, keyed by campaign id: owner, budget, creators and members, and its live roll-up of its posts.</summary>
-public interface ICampaignGrain : IGrainWithStringKey, IEngagementSink
+public interface ICampaignGrain : IGrainWithStringKey, IEngagementSink, Community.Realtime.IRealtimeSource
 {
     /// <summary>Creates the campaign with <paramref name="owner"/> as its owner (409 if the id is taken).</summary>
     Task<CampaignSnapshot> Create(string owner, CampaignInput input);

@@ -95,7 +95,7 @@ public interface IEngagementSink : IGrain
 }
 
 /// <summary>A creator's live engagement across their posts, keyed by handle; <c>WatchCreator</c> reads it.</summary>
-public interface ICreatorEngagementGrain : IGrainWithStringKey, IEngagementSink
+public interface ICreatorEngagementGrain : IGrainWithStringKey, IEngagementSink, Community.Realtime.IRealtimeSource
 {
     /// <summary>The creator's scores (404 when the handle has no creator profile).</summary>
     Task<EngagementScores> Get();

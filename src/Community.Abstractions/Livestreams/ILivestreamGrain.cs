@@ -5,7 +5,7 @@ namespace Community.Livestreams;
 /// durable joint chat, and the presence that every Community host reports for it. Callers pass the acting
 /// user's handle; the grain decides what that user may do.
 /// </summary>
-public interface ILivestreamGrain : IGrainWithStringKey
+public interface ILivestreamGrain : IGrainWithStringKey, Community.Realtime.IRealtimeSource
 {
     /// <summary>Creates the room with <paramref name="host"/> as its first host (who must be a creator).</summary>
     Task<LiveRoom> Create(string host, string title, string? campaignId);

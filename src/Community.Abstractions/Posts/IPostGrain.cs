@@ -1,7 +1,7 @@
 namespace Community.Posts;
 
 /// <summary>One post, keyed by post id: its counters and its ordered, durable comment stream.</summary>
-public interface IPostGrain : IGrainWithStringKey
+public interface IPostGrain : IGrainWithStringKey, Community.Realtime.IRealtimeSource
 {
     Task<Post> Create(string creator, string text, string? campaignId);
 

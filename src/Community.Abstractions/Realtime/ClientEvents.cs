@@ -1,3 +1,8 @@
+using Community.Campaigns;
+using Community.Engagement;
+using Community.Livestreams;
+using Community.Posts;
+
 namespace Community.Realtime;
 
 /// <summary>The names of the events the hub sends to clients (the SignalR client method names).</summary>
@@ -35,4 +40,19 @@ public static class Topics
     public static string Live(string liveId) => "live:" + liveId;
 
     public static string Campaign(string campaignId) => "campaign:" + campaignId;
+
+    /// <summary>The grain that publishes <paramref name="topic"/>, or null for user topics (which many grains publish to).</summary>
+    public static IRealtimeSource? SourceOf(IGrainFactory grains, string topic)
+    {
+        var colon = topic.IndexOf(':', StringComparison.Ordinal);
+        var id = topic[(colon + 1)..];
+        return topic[..(colon + 1)] switch
+        {
+            "post:" => grains.GetGrain<IPostGrain>(id),
+            "live:" => grains.GetGrain<ILivestreamGrain>(id),
+            "campaign:" => grains.GetGrain<ICampaignGrain>(id),
+            "creator:" => grains.GetGrain<ICreatorEngagementGrain>(id),
+            _ => null,
+        };
+    }
 }

@@ -39,6 +39,10 @@ public sealed partial class CampaignGrain(
 
     private string CampaignId => this.GetPrimaryKeyString();
 
+    public Task<long> Attach(string topic, string hostId, long stamp) => _fanout.AttachUnsequenced(topic, hostId, stamp);
+
+    public Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq) => RealtimeFanout.NothingToReplay;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var rollup = state.State.Rollup is { } json ? LogJson.Read<CampaignRollup>(json) : new CampaignRollup();

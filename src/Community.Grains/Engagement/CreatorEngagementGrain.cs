@@ -37,6 +37,10 @@ public sealed partial class CreatorEngagementGrain(
 
     private string Handle => this.GetPrimaryKeyString();
 
+    public Task<long> Attach(string topic, string hostId, long stamp) => _fanout.AttachUnsequenced(topic, hostId, stamp);
+
+    public Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq) => RealtimeFanout.NothingToReplay;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _tracker.Load(state.State.Tracker is { } json ? LogJson.Read<EngagementTrackerState>(json) : null);

@@ -172,6 +172,20 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         return await _journal.Submit(new ChatOp(author, text, via, clientId, dedupeKey, user));
     }
 
+    public async Task<long> Attach(string topic, string hostId, long stamp)
+    {
+        var head = await RequireHeadAsync();
+        _fanout.Attach(topic, hostId, stamp);
+        return head.LastSeq;
+    }
+
+    public async Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq)
+    {
+        var head = await RequireHeadAsync();
+        var messages = await _recent.ReadAsync(_store, LiveId, afterSeq, Math.Min(toSeq, head.LastSeq), MaxCatchUp);
+        return messages.Select(m => new RealtimeEvent(topic, ClientEvents.ChatReceived, m, m.Seq)).ToList();
+    }
+
     public async Task<ChatPage> GetChat(long afterSeq, int limit)
     {
         var head = await RequireHeadAsync();
@@ -280,7 +294,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
                     }
 
                     c.Succeed(message);
-                    _fanout.Publish(topic, ClientEvents.ChatReceived, message);
+                    _fanout.Publish(topic, ClientEvents.ChatReceived, message, message.Seq);
                     break;
                 case ModerationOp m:
                     if (m.UserAfter is { } target)
@@ -549,6 +563,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         if (_journal.Head is { } head)
         {
             _viewers.RaisePeak(head.PeakViewers);
+            _fanout.PublishHead(Topics.Live(LiveId), head.LastSeq);
         }
     }
 

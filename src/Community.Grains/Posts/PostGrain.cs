@@ -39,7 +39,11 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<PostHead>(_store, PostId, this, logger);
         _clientIds = new ClientIdIndex(_store, PostId);
-        _journal.Reloaded += _recent.Clear;
+        _journal.Reloaded += () =>
+        {
+            _recent.Clear();
+            _fanout.PublishHead(Topics.Post(PostId), _journal.Head?.LastSeq ?? 0);
+        };
         _replyQueue = new ReplyQueueFeed(GrainFactory, PostId, time, logger);
     }
 
@@ -116,6 +120,20 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
         return new CommentCatchUp(head.LastSeq, missed, hasMore);
     }
 
+    public async Task<long> Attach(string topic, string hostId, long stamp)
+    {
+        var head = await RequireHeadAsync();
+        _fanout.Attach(topic, hostId, stamp);
+        return head.LastSeq;
+    }
+
+    public async Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq)
+    {
+        var head = await RequireHeadAsync();
+        var comments = await _recent.ReadAsync(_store, PostId, afterSeq, Math.Min(toSeq, head.LastSeq), MaxCatchUp);
+        return comments.Select(c => new RealtimeEvent(topic, ClientEvents.CommentAdded, c, c.Seq)).ToList();
+    }
+
     PostHead IJournalOwner<PostHead>.Plan(PostHead head, JournalOp op, List<LogWrite> writes)
     {
         switch (op)
@@ -162,7 +180,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
                     _clientIds.Remember(c.DedupeKey, comment.Seq);
 
                     c.Succeed(comment);
-                    _fanout.Publish(topic, ClientEvents.CommentAdded, comment);
+                    _fanout.Publish(topic, ClientEvents.CommentAdded, comment, comment.Seq);
                     _replyQueue.Observe(head.Creator, comment);
                     break;
                 case ReactionOp r:

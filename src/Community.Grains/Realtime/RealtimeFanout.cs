@@ -4,9 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace Community.Grains.Realtime;
 
 /// <summary>
-/// Sends a grain's events to every host's relay. Per host, one call is in flight at a time and the events
-/// that arrive meanwhile travel together in the next call: a busy grain costs one call per batch per host,
-/// never one per viewer, and each host receives the events in the order they were published.
+/// Sends a grain's events to the hosts whose clients subscribe to them. Per host, one call is in flight at a
+/// time and the events that arrive meanwhile travel together in the next call: a busy grain costs one call per
+/// batch per host, never one per viewer, and each host receives the events in the order they were published.
+/// A host hears a topic until it answers that nobody there wants it, and again from its next
+/// <see cref="Attach"/>; a new activation knows nothing, so it sends every host everything until told otherwise.
 /// Must be used from the owning grain's context (its pumps run on the grain's scheduler).
 /// </summary>
 public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logger)
@@ -17,18 +19,50 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
 
     private readonly Dictionary<string, HostQueue> _queues = new(StringComparer.Ordinal);
 
-    public void Publish(RealtimeEvent evt)
+    public void Publish(string topic, string method, object payload, long seq = 0) =>
+        Publish(new RealtimeEvent(topic, method, payload, seq));
+
+    /// <summary>Tells hosts the stream's last seq, so one that missed the end of it fetches the rest.</summary>
+    public void PublishHead(string topic, long lastSeq)
+    {
+        if (lastSeq > 0)
+        {
+            Publish(RealtimeEvent.Head(topic, lastSeq));
+        }
+    }
+
+    /// <summary>Host <paramref name="hostId"/> has subscribers of <paramref name="topic"/> again (see <see cref="IRealtimeSource.Attach"/>).</summary>
+    public void Attach(string topic, string hostId, long stamp)
+    {
+        var queue = QueueOf(hostId);
+        if (!queue.Interest.TryGetValue(topic, out var known) || known.Stamp <= stamp)
+        {
+            queue.Interest[topic] = new Interest(true, stamp);
+        }
+    }
+
+    /// <summary><see cref="Attach"/> for a source whose topic has no ordered stream (scores, campaign snapshots).</summary>
+    public Task<long> AttachUnsequenced(string topic, string hostId, long stamp)
+    {
+        Attach(topic, hostId, stamp);
+        return Task.FromResult(0L);
+    }
+
+    public static Task<IReadOnlyList<RealtimeEvent>> NothingToReplay { get; } = Task.FromResult<IReadOnlyList<RealtimeEvent>>([]);
+
+    private void Publish(RealtimeEvent evt)
     {
         foreach (var entry in registry.Current.Relays)
         {
-            if (!_queues.TryGetValue(entry.HostId, out var queue))
+            var queue = QueueOf(entry.HostId);
+            if (queue.Interest.TryGetValue(evt.Topic, out var interest) && !interest.Wanted)
             {
-                queue = new HostQueue();
-                _queues.Add(entry.HostId, queue);
+                continue;
             }
 
             if (queue.Pending.Count >= MaxQueuedPerHost)
             {
+                // The host relay notices the seq gap this leaves and fetches the items from the stream.
                 queue.Pending.RemoveAt(0);
                 LogDropped(logger, entry.HostId);
             }
@@ -42,7 +76,16 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
         }
     }
 
-    public void Publish(string topic, string method, object payload) => Publish(new RealtimeEvent(topic, method, payload));
+    private HostQueue QueueOf(string hostId)
+    {
+        if (!_queues.TryGetValue(hostId, out var queue))
+        {
+            queue = new HostQueue();
+            _queues.Add(hostId, queue);
+        }
+
+        return queue;
+    }
 
     private async Task PumpAsync(RelayEntry entry, HostQueue queue)
     {
@@ -64,11 +107,11 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
 
                 try
                 {
-                    await entry.Relay.Deliver(batch);
+                    Forget(queue, await entry.Relay.Deliver(batch));
                 }
                 catch (Exception ex)
                 {
-                    // At most once, like Orleans messaging: clients notice the seq gap and page it in.
+                    // At most once, like Orleans messaging: the host finds the seq gap at its next item (or the next head) and fetches it.
                     LogDeliveryFailed(logger, ex, entry.HostId, batch.Count);
                     if (!registry.Current.Relays.Any(r => r.HostId == entry.HostId))
                     {
@@ -83,9 +126,30 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
         }
     }
 
+    private static void Forget(HostQueue queue, RelayReceipt receipt)
+    {
+        foreach (var topic in receipt.Unwanted)
+        {
+            if (!queue.Interest.TryGetValue(topic, out var known) || known.Stamp <= receipt.Stamp)
+            {
+                queue.Interest[topic] = new Interest(false, receipt.Stamp);
+            }
+        }
+
+        // Events of a topic the host just declined may be queued behind: they would only be declined again.
+        if (receipt.Unwanted.Count > 0 && queue.Pending.Count > 0)
+        {
+            queue.Pending.RemoveAll(e => queue.Interest.TryGetValue(e.Topic, out var i) && !i.Wanted);
+        }
+    }
+
+    private readonly record struct Interest(bool Wanted, long Stamp);
+
     private sealed class HostQueue
     {
         public List<RealtimeEvent> Pending { get; set; } = [];
+
+        public Dictionary<string, Interest> Interest { get; } = new(StringComparer.Ordinal);
 
         public bool Sending { get; set; }
     }

@@ -56,7 +56,13 @@ public static class CommunityApp
             o.AddFilter<HubErrorFilter>();
             o.AddFilter<HubWriteLimitFilter>();
         });
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RealtimeMetrics>();
+        // Every event from grains leaves through the connections' outboxes; the default manager keeps serving the hub itself.
+        builder.Services.AddSingleton<RealtimeConnections>();
+        builder.Services.AddSingleton<HubLifetimeManager<CommunityHub>>(sp => sp.GetRequiredService<RealtimeConnections>());
         builder.Services.AddSingleton<HostRelay>();
+        builder.Services.AddHostedService<StaleConnectionSweeper>();
         // Registered after the silo so it starts once the silo takes calls, and before Kestrel takes connections.
         builder.Services.AddHostedService<RelayRegistration>();
         return builder;

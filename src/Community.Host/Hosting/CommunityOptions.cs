@@ -50,6 +50,29 @@ public sealed class ClusterHostOptions
 
     /// <summary>Name or address other silos reach this one at; defaults to 127.0.0.1.</summary>
     public string? AdvertisedHost { get; set; }
+
+    /// <summary>
+    /// How often each silo probes the others, and how long one probe may take. With <see cref="MissedProbesLimit"/> it
+    /// sets how soon a dead host is declared dead, and so how soon its grains come back elsewhere and calls waiting on
+    /// it fail over: about ProbeTimeout × MissedProbesLimit. Shorter finds dead hosts sooner, but a host starved of CPU
+    /// for that long (a long GC pause) is taken for dead too.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.2", "00:01:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Missed probes after which a silo suspects another and votes it dead (two votes declare it).</summary>
+    [Range(2, 10)]
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>
+    /// How long a grain call may wait for its answer. Calls to a host declared dead fail at once, so this bounds only
+    /// calls to a live but stuck grain; it must exceed the time to declare a host dead and a storage call's retries.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>About how long after a host dies the others declare it dead.</summary>
+    public TimeSpan DeathDetection => ProbeTimeout * MissedProbesLimit;
 }
 
 /// <summary>Section <c>Auth</c>.</summary>

@@ -20,7 +20,10 @@ public static class OrleansHostingExtensions
             .Validate(o => o.Provider != StorageProvider.AzureStorage || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "Storage:ConnectionString is required when Storage:Provider is AzureStorage.")
             .ValidateOnStart();
-        builder.Services.AddOptions<ClusterHostOptions>().BindConfiguration(ClusterHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ClusterHostOptions>().BindConfiguration(ClusterHostOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.ResponseTimeout > o.DeathDetection,
+                "Cluster:ResponseTimeout must exceed Cluster:ProbeTimeout × Cluster:MissedProbesLimit, so that calls to a dead host fail over when it is declared dead rather than time out.")
+            .ValidateOnStart();
 
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var cluster = builder.Configuration.GetSection(ClusterHostOptions.Section).Get<ClusterHostOptions>() ?? new ClusterHostOptions();
@@ -50,6 +53,14 @@ public static class OrleansHostingExtensions
                 o.ServiceId = cluster.ServiceId;
             });
             silo.ConfigureEndpoints(ResolveAdvertised(cluster.AdvertisedHost), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedHost is not null);
+            // Fast failover (see ClusterHostOptions): a killed host is declared dead in about ProbeTimeout × MissedProbesLimit,
+            // which fails the calls waiting on it at once; retried writes then succeed on a live host.
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = cluster.ProbeTimeout;
+                o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+            });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
 
             if (storage.Provider == StorageProvider.Memory)
             {

@@ -12,20 +12,20 @@ public sealed partial class CommunityHub
     {
         var creator = grains.GetGrain<ICreatorEngagementGrain>(Handle.Require(handle));
         // Join first, then read: an update racing the read arrives after it, never falls between.
-        await Groups.AddToGroupAsync(Context.ConnectionId, Topics.Creator(handle));
+        await relay.SubscribeAsync(Context.ConnectionId, Topics.Creator(handle));
         try
         {
             return await creator.Get();
         }
         catch
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Creator(handle));
+            relay.Unsubscribe(Context.ConnectionId, Topics.Creator(handle));
             throw;
         }
     }
 
-    public Task UnwatchCreator(string handle) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Creator(Handle.Require(handle)));
+    public void UnwatchCreator(string handle) =>
+        relay.Unsubscribe(Context.ConnectionId, Topics.Creator(Handle.Require(handle)));
 
     /// <summary>Owner and members only: returns the campaign's snapshot, then sends <c>CampaignUpdated</c> while it changes.</summary>
     public async Task<CampaignSnapshot> WatchCampaign(string campaignId)
@@ -33,10 +33,10 @@ public sealed partial class CommunityHub
         var campaign = grains.GetGrain<ICampaignGrain>(CampaignKey.Require(campaignId));
         // Authorize before joining, so that no update ever reaches someone who may not see the campaign.
         await campaign.Get(Me);
-        await Groups.AddToGroupAsync(Context.ConnectionId, Topics.Campaign(campaignId));
+        await relay.SubscribeAsync(Context.ConnectionId, Topics.Campaign(campaignId));
         return await campaign.Get(Me);
     }
 
-    public Task UnwatchCampaign(string campaignId) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Campaign(CampaignKey.Require(campaignId)));
+    public void UnwatchCampaign(string campaignId) =>
+        relay.Unsubscribe(Context.ConnectionId, Topics.Campaign(CampaignKey.Require(campaignId)));
 }

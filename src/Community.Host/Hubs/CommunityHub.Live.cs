@@ -22,7 +22,7 @@ public sealed partial class CommunityHub
         }
 
         // Join first, then read: an event racing the read arrives twice (clients skip seq ≤ lastSeq), never zero times.
-        await Groups.AddToGroupAsync(Context.ConnectionId, Topics.Live(liveId));
+        await relay.SubscribeAsync(Context.ConnectionId, Topics.Live(liveId));
         try
         {
             var joined = await room.Join(Me, via, after);
@@ -31,16 +31,16 @@ public sealed partial class CommunityHub
         }
         catch
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Live(liveId));
+            relay.Unsubscribe(Context.ConnectionId, Topics.Live(liveId));
             throw;
         }
     }
 
-    public async Task LeaveLive(string liveId)
+    public void LeaveLive(string liveId)
     {
         LiveKey.Require(liveId);
         liveViewers.Leave(Context.ConnectionId, liveId);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Live(liveId));
+        relay.Unsubscribe(Context.ConnectionId, Topics.Live(liveId));
     }
 
     /// <summary>Sends a chat message through the host this connection joined the room through.</summary>

@@ -13,20 +13,20 @@ public sealed partial class CommunityHub
         var post = grains.GetGrain<IPostGrain>(PostKey.Require(postId));
         var after = Limits.AfterSeq(afterSeq);
         // Join first, then read: an event racing the read arrives twice (clients skip seq ≤ lastSeq), never zero times.
-        await Groups.AddToGroupAsync(Context.ConnectionId, Topics.Post(postId));
+        await relay.SubscribeAsync(Context.ConnectionId, Topics.Post(postId));
         try
         {
             return await post.CatchUp(after);
         }
         catch
         {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Post(postId));
+            relay.Unsubscribe(Context.ConnectionId, Topics.Post(postId));
             throw;
         }
     }
 
-    public Task UnsubscribePost(string postId) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Post(PostKey.Require(postId)));
+    public void UnsubscribePost(string postId) =>
+        relay.Unsubscribe(Context.ConnectionId, Topics.Post(PostKey.Require(postId)));
 
     [RateLimitedWrite]
     public Task<Comment> Comment(string postId, string text, string? replyTo, string? clientId) =>

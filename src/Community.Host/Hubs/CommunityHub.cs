@@ -1,5 +1,6 @@
 using Community.Grains.Livestreams;
 using Community.Host.Auth;
+using Community.Host.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -11,7 +12,7 @@ namespace Community.Host.Hubs;
 /// SignalR binds arguments by position, so optional arguments are passed as null.
 /// </summary>
 [Authorize]
-public sealed partial class CommunityHub(IGrainFactory grains, LocalViewers liveViewers) : Hub
+public sealed partial class CommunityHub(IGrainFactory grains, LocalViewers liveViewers, HostRelay relay) : Hub
 {
     private string Me => Context.User!.Handle();
 

@@ -1,36 +1,138 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using Community.Errors;
 using Community.Grains.Realtime;
-using Community.Host.Hubs;
 using Community.Realtime;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Polly;
+using Polly.Retry;
 
 namespace Community.Host.Realtime;
 
 /// <summary>
-/// This host's end of the grain→client path: grains on any silo send it batches, and it writes them to
-/// the SignalR connections on this host. A grain's call returns as soon as the batch is queued; one
-/// reader writes batches in arrival order, so each topic's events reach clients in the order published.
-/// A full queue makes callers wait, which slows busy grains down instead of dropping events.
+/// This host's end of the grain→client path. It knows which of its connections follow which topic; grains on
+/// any silo send it batches, and it serializes each event once and hands it to every subscriber's outbox
+/// without waiting, so a slow connection holds up nobody. Per topic it forwards a stream's items once, in
+/// seq order and without gaps: a missing range is fetched from the topic's source before anything newer goes
+/// out (<see cref="StreamOrder"/>). It tells sources which topics nobody here follows, so they stop sending them.
 /// </summary>
-public sealed partial class HostRelay : IRealtimeRelay, IAsyncDisposable
+public sealed partial class HostRelay : IRealtimeRelay
 {
-    private readonly Channel<IReadOnlyList<RealtimeEvent>> _queue =
-        Channel.CreateBounded<IReadOnlyList<RealtimeEvent>>(new BoundedChannelOptions(4_096) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private const int MaxDeclinesKept = 10_000;
 
-    private readonly IHubContext<CommunityHub> _hub;
+    private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _declines = new(StringComparer.Ordinal);
+    private readonly IGrainFactory _grains;
+    private readonly RealtimeConnections _connections;
     private readonly RelayRegistry _registry;
+    private readonly RealtimeOptions _options;
+    private readonly RealtimeMetrics _metrics;
     private readonly ILogger<HostRelay> _logger;
-    private readonly Task _writer;
+    private readonly ResiliencePipeline _fetchRetry;
 
-    public HostRelay(IHubContext<CommunityHub> hub, RelayRegistry registry, ILogger<HostRelay> logger)
+    // Grows with every topic's first subscriber here; stamps the host's answers so a source can order them.
+    private long _stamp;
+
+    public HostRelay(
+        IGrainFactory grains,
+        RealtimeConnections connections,
+        RelayRegistry registry,
+        ILocalSiloDetails silo,
+        Microsoft.Extensions.Options.IOptions<RealtimeOptions> options,
+        RealtimeMetrics metrics,
+        ILogger<HostRelay> logger)
     {
-        _hub = hub;
+        _grains = grains;
+        _connections = connections;
         _registry = registry;
+        _options = options.Value;
+        _metrics = metrics;
         _logger = logger;
-        _writer = Task.Run(WriteLoopAsync);
+        HostId = silo.SiloAddress.ToParsableString();
+        // The source may be re-activating on another silo right now: a few quick tries before giving the items up.
+        _fetchRetry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 4, Delay = TimeSpan.FromMilliseconds(250), BackoffType = DelayBackoffType.Exponential })
+            .Build();
+        connections.Disconnected += (outbox, topics) =>
+        {
+            foreach (var topic in topics)
+            {
+                RemoveSubscriber(topic, outbox);
+            }
+        };
     }
 
-    public async Task Deliver(IReadOnlyList<RealtimeEvent> batch) => await _queue.Writer.WriteAsync(batch);
+    public string HostId { get; }
+
+    /// <summary>
+    /// Makes the connection a subscriber of <paramref name="topic"/>. Returns once the topic's source sends this host
+    /// its events, so a catch-up read after it misses nothing: an event racing the read arrives twice (clients skip
+    /// seq ≤ their last), never zero times.
+    /// </summary>
+    public async Task SubscribeAsync(string connectionId, string topic)
+    {
+        var outbox = _connections.Find(connectionId) ?? throw CommunityException.Unavailable("This connection is closing; reconnect and subscribe again.");
+        if (!outbox.TryAddTopic(topic, out var added))
+        {
+            throw CommunityException.Invalid(
+                $"A connection may follow at most {_options.MaxSubscriptionsPerConnection} posts, rooms, creators and campaigns at once; unsubscribe from one first.");
+        }
+
+        try
+        {
+            await AttachedAsync(topic, outbox, added);
+        }
+        catch
+        {
+            Unsubscribe(connectionId, topic);
+            throw;
+        }
+    }
+
+    public void Unsubscribe(string connectionId, string topic)
+    {
+        if (_connections.Find(connectionId) is { } outbox && outbox.RemoveTopic(topic))
+        {
+            RemoveSubscriber(topic, outbox);
+        }
+    }
+
+    public Task<RelayReceipt> Deliver(IReadOnlyList<RealtimeEvent> batch)
+    {
+        _metrics.Received(batch.Count);
+        var stamp = Volatile.Read(ref _stamp);
+        List<string>? unwanted = null;
+        var forward = new List<RealtimeEvent>();
+        foreach (var evt in batch)
+        {
+            if (evt.Topic.StartsWith(Topics.UserPrefix, StringComparison.Ordinal))
+            {
+                // Every connection of the user, with no subscription: user topics are never declined (many grains send them).
+                var outboxes = _connections.OfUser(evt.Topic[Topics.UserPrefix.Length..]);
+                if (outboxes.Length > 0)
+                {
+                    Send(Serialize(evt), outboxes);
+                }
+
+                continue;
+            }
+
+            if (!_topics.TryGetValue(evt.Topic, out var state) || !Accept(evt.Topic, state, evt, forward))
+            {
+                unwanted ??= [];
+                if (!unwanted.Contains(evt.Topic))
+                {
+                    unwanted.Add(evt.Topic);
+                    CountDecline(evt.Topic);
+                }
+            }
+        }
+
+        return Task.FromResult(unwanted is null ? RelayReceipt.None : new RelayReceipt(stamp, unwanted));
+    }
+
+    /// <summary>How many batches carrying <paramref name="topic"/> this host declined lately: a source that heard the first stops sending.</summary>
+    public int DeclinesOf(string topic) => _declines.GetValueOrDefault(topic);
 
     public Task RelaysChanged(RelaySet relays)
     {
@@ -42,33 +144,187 @@ public sealed partial class HostRelay : IRealtimeRelay, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private async Task WriteLoopAsync()
+    private async Task AttachedAsync(string topic, ConnectionOutbox outbox, bool added)
     {
-        await foreach (var batch in _queue.Reader.ReadAllAsync())
+        while (true)
         {
-            foreach (var evt in batch)
+            var state = _topics.GetOrAdd(topic, static _ => new TopicState());
+            TaskCompletionSource? attach = null;
+            long stamp = 0;
+            Task attached;
+            lock (state.Lock)
             {
-                try
+                if (state.Retired)
                 {
-                    var clients = evt.Topic.StartsWith(Topics.UserPrefix, StringComparison.Ordinal)
-                        ? _hub.Clients.User(evt.Topic[Topics.UserPrefix.Length..])
-                        : _hub.Clients.Group(evt.Topic);
-                    await clients.SendAsync(evt.Method, evt.Payload);
+                    continue;
                 }
-                catch (Exception ex)
+
+                if (added && !state.Subscribers.Contains(outbox))
                 {
-                    LogSendFailed(_logger, ex, evt.Method, evt.Topic);
+                    state.Subscribers = [.. state.Subscribers, outbox];
                 }
+
+                if (state.Attached is null || state.Attached.IsFaulted || state.Attached.IsCanceled)
+                {
+                    attach = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    stamp = Interlocked.Increment(ref _stamp);
+                    state.Attached = attach.Task;
+                }
+
+                attached = state.Attached;
+            }
+
+            if (attach is not null)
+            {
+                _ = AttachAsync(topic, state, stamp, attach);
+            }
+
+            await attached;
+            return;
+        }
+    }
+
+    private async Task AttachAsync(string topic, TopicState state, long stamp, TaskCompletionSource done)
+    {
+        try
+        {
+            var lastSeq = Topics.SourceOf(_grains, topic) is { } source ? await source.Attach(topic, HostId, stamp) : 0;
+            var forward = new List<RealtimeEvent>();
+            lock (state.Lock)
+            {
+                if (!state.Retired && state.Order.Baseline(lastSeq, forward) is { } missing)
+                {
+                    _ = FetchAsync(topic, state, missing);
+                }
+
+                Send(forward, state.Subscribers);
+            }
+
+            done.SetResult();
+        }
+        catch (Exception ex)
+        {
+            done.SetException(ex);
+        }
+    }
+
+    // Under no lock: takes the topic's lock for the ordering decision and the hand-off to outboxes (neither waits).
+    private bool Accept(string topic, TopicState state, RealtimeEvent evt, List<RealtimeEvent> forward)
+    {
+        lock (state.Lock)
+        {
+            if (state.Subscribers.Length == 0)
+            {
+                return false;
+            }
+
+            forward.Clear();
+            if (state.Order.Accept(evt, forward) is { } missing)
+            {
+                _ = FetchAsync(topic, state, missing);
+            }
+
+            Send(forward, state.Subscribers);
+            return true;
+        }
+    }
+
+    private async Task FetchAsync(string topic, TopicState state, SeqRange range)
+    {
+        IReadOnlyList<RealtimeEvent> fetched = [];
+        try
+        {
+            var source = Topics.SourceOf(_grains, topic)!;
+            fetched = await _fetchRetry.ExecuteAsync(async _ => await source.Replay(topic, range.AfterSeq, range.ToSeq));
+            _metrics.GapFilled(fetched.Count);
+            LogGapFilled(_logger, topic, range.AfterSeq, range.ToSeq);
+        }
+        catch (Exception ex)
+        {
+            LogGapLost(_logger, ex, topic, range.AfterSeq, range.ToSeq);
+        }
+
+        var forward = new List<RealtimeEvent>();
+        lock (state.Lock)
+        {
+            if (state.Retired)
+            {
+                return;
+            }
+
+            if (state.Order.Filled(range, fetched, forward) is { } next)
+            {
+                _ = FetchAsync(topic, state, next);
+            }
+
+            Send(forward, state.Subscribers);
+        }
+    }
+
+    private void CountDecline(string topic)
+    {
+        if (_declines.Count >= MaxDeclinesKept)
+        {
+            _declines.Clear();
+        }
+
+        _declines.AddOrUpdate(topic, 1, static (_, n) => n + 1);
+    }
+
+    private void RemoveSubscriber(string topic, ConnectionOutbox outbox)
+    {
+        if (!_topics.TryGetValue(topic, out var state))
+        {
+            return;
+        }
+
+        lock (state.Lock)
+        {
+            state.Subscribers = [.. state.Subscribers.Where(s => s != outbox)];
+            if (state.Subscribers.Length == 0)
+            {
+                // A later subscriber starts a new state, attaches afresh and takes its own baseline.
+                state.Retired = true;
+                _topics.TryRemove(new KeyValuePair<string, TopicState>(topic, state));
             }
         }
     }
 
-    public async ValueTask DisposeAsync()
+    private static void Send(List<RealtimeEvent> events, ConnectionOutbox[] outboxes)
     {
-        _queue.Writer.TryComplete();
-        await _writer;
+        foreach (var evt in events)
+        {
+            Send(Serialize(evt), outboxes);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push {Method} to {Topic}.")]
-    private static partial void LogSendFailed(ILogger logger, Exception ex, string method, string topic);
+    private static void Send(SerializedHubMessage message, ConnectionOutbox[] outboxes)
+    {
+        foreach (var outbox in outboxes)
+        {
+            outbox.Send(message);
+        }
+    }
+
+    // Serialized at most once per protocol (JSON, MessagePack) for all of this host's connections.
+    private static SerializedHubMessage Serialize(RealtimeEvent evt) => new(new InvocationMessage(evt.Method, [evt.Payload]));
+
+    private sealed class TopicState
+    {
+        public Lock Lock { get; } = new();
+
+        public ConnectionOutbox[] Subscribers { get; set; } = [];
+
+        public StreamOrder Order { get; } = new();
+
+        public Task? Attached { get; set; }
+
+        public bool Retired { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fetched the items of {Topic} after seq {AfterSeq} up to {ToSeq} that never arrived.")]
+    private static partial void LogGapFilled(ILogger logger, string topic, long afterSeq, long toSeq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch the items of {Topic} after seq {AfterSeq} up to {ToSeq}; its subscribers here miss them until they resume.")]
+    private static partial void LogGapLost(ILogger logger, Exception ex, string topic, long afterSeq, long toSeq);
 }

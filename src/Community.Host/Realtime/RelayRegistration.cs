@@ -28,7 +28,7 @@ public sealed partial class RelayRegistration(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var reference = grains.CreateObjectReference<IRealtimeRelay>(relay);
-        _entry = new RelayEntry(silo.SiloAddress.ToParsableString(), silo.SiloAddress, reference);
+        _entry = new RelayEntry(relay.HostId, silo.SiloAddress, reference);
         registry.Update(await Directory.Register(_entry));
         _background = Task.WhenAll(HeartbeatAsync(_stopping.Token), WatchMembershipAsync(_stopping.Token));
     }

@@ -70,7 +70,7 @@ public class RelayRegistryTests
     /// <summary>The registry only holds relays; it never calls them.</summary>
     private sealed class UnusedRelay : IRealtimeRelay
     {
-        public Task Deliver(IReadOnlyList<RealtimeEvent> batch) => throw new NotSupportedException();
+        public Task<RelayReceipt> Deliver(IReadOnlyList<RealtimeEvent> batch) => throw new NotSupportedException();
 
         public Task RelaysChanged(RelaySet relays) => throw new NotSupportedException();
     }

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Community.Host.Realtime;
+
+/// <summary>Section <c>Realtime</c>: how much a connection may fall behind, and how much it may subscribe to.</summary>
+public sealed class RealtimeOptions
+{
+    public const string Section = "Realtime";
+
+    /// <summary>
+    /// Events waiting for one connection (beyond what its socket and transport already buffer) before the server
+    /// closes it as a slow consumer. Sized for about half a minute of a busy room's chat.
+    /// </summary>
+    [Range(16 * 1024, 64 * 1024 * 1024)]
+    public int MaxPendingBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long the oldest waiting event of a connection may wait before the server closes it as a slow consumer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "00:05:00")]
+    public TimeSpan MaxPendingAge { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After the close message is queued, how long a slow consumer has to read it before its connection is cut.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CloseGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Posts, rooms, creators and campaigns one connection may follow at once.</summary>
+    [Range(1, 10_000)]
+    public int MaxSubscriptionsPerConnection { get; set; } = 200;
+}

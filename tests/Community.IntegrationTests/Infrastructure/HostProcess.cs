@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Community.Host.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Community.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A Community host in a process of its own (the build beside the tests), on the run's Azurite: what a test needs
+/// to kill a host the way a crash does, with no graceful goodbye. Its output goes to the test-hosts log.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _anonymous;
+
+    private HostProcess(Process process, Uri baseAddress, string name)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Name = name;
+        _anonymous = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Name { get; }
+
+    public bool Exited => _process.HasExited;
+
+    public static async Task<HostProcess> StartAsync(string clusterId, string name, IDictionary<string, string?>? settings = null)
+    {
+        var port = FreePort.Next();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Community.Host.dll"), "--urls", baseAddress.ToString() },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["Storage__Provider"] = "AzureStorage",
+            ["Storage__ConnectionString"] = TestStorage.ConnectionString,
+            ["Storage__Timeout"] = "00:00:03",
+            ["Cluster__ClusterId"] = clusterId,
+            ["Cluster__ServiceId"] = "community-tests",
+            ["Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Auth__DevTokens"] = "true",
+            ["Auth__SigningKey"] = TestHost.SigningKey,
+            ["RateLimits__WritesPerSecond"] = "1000",
+            ["RateLimits__Burst"] = "1000",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Orleans"] = "Error",
+            ["Logging__LogLevel__Community.Host.Realtime"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a host process.");
+        var log = Environment.GetEnvironmentVariable("COMMUNITY_TEST_LOG");
+        void Forward(string? line)
+        {
+            if (line is not null && log is not null)
+            {
+                lock (typeof(HostProcess))
+                {
+                    File.AppendAllText(log, $"{DateTime.UtcNow:HH:mm:ss.fff} [{name}] {line}{Environment.NewLine}");
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Forward(e.Data);
+        process.ErrorDataReceived += (_, e) => Forward(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var host = new HostProcess(process, baseAddress, name);
+        await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    /// <summary>As a crash would: no shutdown, no goodbye to the cluster.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async Task<string> TokenAsync(string user)
+    {
+        var response = await _anonymous.PostAsJsonAsync("/api/dev/token", new { user });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenBody>())!.Token;
+    }
+
+    public HttpClient Client(string token) => new()
+    {
+        BaseAddress = BaseAddress,
+        Timeout = TimeSpan.FromSeconds(15),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
+    };
+
+    public async Task<HubConnection> ConnectAsync(string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, CommunityApp.HubPath), o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Host {Name} exited with {_process.ExitCode} while starting (see the test-hosts log).");
+            }
+
+            try
+            {
+                if ((await _anonymous.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Host {Name} was not ready within {timeout}.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _anonymous.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private sealed record TokenBody(string Token);
+}
