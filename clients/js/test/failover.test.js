@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { HttpTransportType } from "@microsoft/signalr";
+import { HttpTransportType, LogLevel } from "@microsoft/signalr";
 import { CommunityClient } from "../community-client.js";
 
 const hosts = process.env.COMMUNITY_HOSTS?.split(" ").filter(Boolean);
@@ -42,7 +42,7 @@ async function write(host, token, path, text) {
 }
 
 /** Waits (bounded) until `done()` holds. */
-async function until(done, ms, what) {
+async function until(done, ms) {
   const deadline = Date.now() + ms;
   while (!done()) {
     if (Date.now() > deadline) return false;
@@ -73,6 +73,7 @@ test("when its host stops, the client moves to another host and the app sees eve
     accessTokenFactory: () => watcherToken,
     initialDelayMs: 50,
     connectionOptions: { transport: HttpTransportType.WebSockets, skipNegotiation: true },
+    configure: (builder) => builder.configureLogging(LogLevel.None),
     onWarning: () => {},
   });
   const seenComments = [];
@@ -97,12 +98,17 @@ test("when its host stops, the client moves to another host and the app sees eve
     }
 
     const stopping = fetch(new URL("stop-a", control));
+    let duringComment = 0;
+    let duringMessage = 0;
     for (let i = 0; i < 5; i++) {
-      await write(b, fanToken, comments, `during ${i}`);
-      await write(b, fanToken, messages, `during ${i}`);
+      duringComment = await write(b, fanToken, comments, `during ${i}`);
+      duringMessage = await write(b, fanToken, messages, `during ${i}`);
     }
     assert.equal((await stopping).status, 200);
     assert.ok(await until(() => client.host === b && connectedTo.includes(b), 30_000), `The client did not move to B: ${connectedTo}`);
+    // The resume alone, with no later live event to reveal a gap, brings everything written during the outage.
+    assert.ok(await until(() => seenComments.length === duringComment, 30_000), `comments seen after the move: ${seenComments.map((c) => c.seq)}`);
+    assert.ok(await until(() => seenMessages.length === duringMessage, 30_000), `messages seen after the move: ${seenMessages.map((m) => m.seq)}`);
     for (let i = 0; i < 3; i++) {
       await write(b, fanToken, comments, `after ${i}`);
       await write(b, fanToken, messages, `after ${i}`);

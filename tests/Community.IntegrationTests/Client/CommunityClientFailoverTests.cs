@@ -68,15 +68,19 @@ public sealed class CommunityClientFailoverTests
             }
 
             var stopping = stopA.Value;
+            long duringComment = 0, duringMessage = 0;
             for (var i = 0; i < 5; i++)
             {
-                await WriteAsync(fan, $"/api/posts/{postId}/comments", $"during {i}");
-                await WriteAsync(fan, $"/api/conversations/{conversationId}/messages", $"during {i}");
+                duringComment = await WriteAsync(fan, $"/api/posts/{postId}/comments", $"during {i}");
+                duringMessage = await WriteAsync(fan, $"/api/conversations/{conversationId}/messages", $"during {i}");
             }
 
             await stopping;
             Assert.True(await hosts.UntilAsync(seen => seen.Contains(b.BaseAddress), TimeSpan.FromSeconds(30)), "The client did not reconnect to host B.");
             Assert.Equal([a.BaseAddress, b.BaseAddress], hosts.Seen);
+            // The resume alone, with no later live event to reveal a gap, brings everything written during the outage.
+            Assert.True(await comments.UntilAsync(seen => seen.Count == duringComment, TimeSpan.FromSeconds(30)), $"Comments seen after the move: {string.Join(", ", comments.Seen.Select(c => c.Seq))}");
+            Assert.True(await messages.UntilAsync(seen => seen.Count == duringMessage, TimeSpan.FromSeconds(30)), $"Messages seen after the move: {string.Join(", ", messages.Seen.Select(m => m.Seq))}");
             for (var i = 0; i < 3; i++)
             {
                 await WriteAsync(fan, $"/api/posts/{postId}/comments", $"after {i}");
