@@ -51,7 +51,7 @@ async function until(done, ms) {
   return true;
 }
 
-test("when its host stops, the client moves to another host and the app sees every comment and message once, in order", { skip, timeout: 90_000 }, async () => {
+test("when its host stops, the client moves to another host and the app sees every comment, chat and message once, in order", { skip, timeout: 90_000 }, async () => {
   const [a, b] = hosts;
   const creator = handle("jscr");
   const creatorToken = await tokenFor(b, creator);
@@ -64,8 +64,14 @@ test("when its host stops, the client moves to another host and the app sees eve
   const conversationId = [watcher, fan].sort().join("~");
   const comments = `/api/posts/${post.postId}/comments`;
   const messages = `/api/conversations/${conversationId}/messages`;
+  const { status: created, body: room } = await call(b, creatorToken, "POST", "/api/livestreams", { title: "Live" });
+  assert.equal(created, 201);
+  assert.equal((await call(b, creatorToken, "POST", `/api/livestreams/${room.liveId}/start`)).status, 200);
+  // The host writes the chat: hosts are exempt from the chat rate limit.
+  const chat = `/api/livestreams/${room.liveId}/chat`;
   await write(b, fanToken, comments, "before");
   await write(b, fanToken, messages, "before");
+  await write(b, creatorToken, chat, "before");
 
   // The first host refuses connections: start() moves on to A.
   const client = new CommunityClient({
@@ -79,6 +85,10 @@ test("when its host stops, the client moves to another host and the app sees eve
   const seenComments = [];
   const seenMessages = [];
   const connectedTo = [];
+  const seenChat = [];
+  const joins = [];
+  client.on("ChatReceived", (m) => seenChat.push(m));
+  client.on("liveJoined", (joined) => joins.push(joined));
   client.on("CommentAdded", (c) => seenComments.push(c));
   client.on("MessageReceived", (m) => seenMessages.push(m));
   client.on("connected", (host) => connectedTo.push(host));
@@ -87,6 +97,9 @@ test("when its host stops, the client moves to another host and the app sees eve
     assert.equal(client.host, a);
     await client.subscribePost(post.postId);
     await client.watchConversation(conversationId);
+    await client.joinLive(room.liveId);
+    assert.deepEqual(seenChat.map((m) => m.text), ["before"]);
+    assert.equal(joins[0].via, creator);
     assert.deepEqual(seenComments.map((c) => c.text), ["before"]);
     assert.deepEqual(seenMessages.map((m) => m.text), ["before"]);
 
@@ -100,27 +113,36 @@ test("when its host stops, the client moves to another host and the app sees eve
     const stopping = fetch(new URL("stop-a", control));
     let duringComment = 0;
     let duringMessage = 0;
+    let duringChat = 0;
     for (let i = 0; i < 5; i++) {
       duringComment = await write(b, fanToken, comments, `during ${i}`);
       duringMessage = await write(b, fanToken, messages, `during ${i}`);
+      duringChat = await write(b, creatorToken, chat, `during ${i}`);
     }
     assert.equal((await stopping).status, 200);
     assert.ok(await until(() => client.host === b && connectedTo.includes(b), 30_000), `The client did not move to B: ${connectedTo}`);
     // The resume alone, with no later live event to reveal a gap, brings everything written during the outage.
     assert.ok(await until(() => seenComments.length === duringComment, 30_000), `comments seen after the move: ${seenComments.map((c) => c.seq)}`);
     assert.ok(await until(() => seenMessages.length === duringMessage, 30_000), `messages seen after the move: ${seenMessages.map((m) => m.seq)}`);
+    assert.ok(await until(() => seenChat.length === duringChat, 30_000), `chat seen after the move: ${seenChat.map((m) => m.seq)}`);
     for (let i = 0; i < 3; i++) {
       await write(b, fanToken, comments, `after ${i}`);
       await write(b, fanToken, messages, `after ${i}`);
+      await write(b, creatorToken, chat, `after ${i}`);
     }
     const lastComment = await write(b, fanToken, comments, "last");
     const lastMessage = await write(b, fanToken, messages, "last");
+    const lastChat = await write(b, creatorToken, chat, "last");
     assert.ok(await until(() => seenComments.some((c) => c.text === "last"), 30_000), `comments seen: ${seenComments.map((c) => c.seq)}`);
     assert.ok(await until(() => seenMessages.some((m) => m.text === "last"), 30_000), `messages seen: ${seenMessages.map((m) => m.seq)}`);
+    assert.ok(await until(() => seenChat.some((m) => m.text === "last"), 30_000), `chat seen: ${seenChat.map((m) => m.seq)}`);
 
     assert.deepEqual(seenComments.map((c) => c.seq), Array.from({ length: lastComment }, (_, i) => i + 1));
     assert.deepEqual(seenMessages.map((m) => m.seq), Array.from({ length: lastMessage }, (_, i) => i + 1));
     assert.deepEqual(seenMessages.map((m) => m.text), ["before", ...[0, 1, 2, 3, 4].map((i) => `during ${i}`), "after 0", "after 1", "after 2", "last"]);
+    assert.deepEqual(seenChat.map((m) => m.seq), Array.from({ length: lastChat }, (_, i) => i + 1));
+    assert.deepEqual(seenChat.map((m) => m.text), ["before", ...[0, 1, 2, 3, 4].map((i) => `during ${i}`), "after 0", "after 1", "after 2", "last"]);
+    assert.ok(joins.length >= 2 && joins.every((j) => j.via === creator), "The room is rejoined on the new host, counted for the same host.");
     assert.deepEqual(connectedTo, [a, b]);
   } finally {
     await client.stop();
