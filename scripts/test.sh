@@ -12,6 +12,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 azurite_install
+# The JavaScript client helper's tests (run by an integration test) need its pinned packages.
+if [[ ! -f clients/js/node_modules/.package-lock.json || clients/js/package-lock.json -nt clients/js/node_modules/.package-lock.json ]]; then
+  (cd clients/js && npm ci --no-audit --no-fund) >&2
+fi
 
 # Three distinct free loopback ports (held open together, then released).
 read -r BLOB_PORT QUEUE_PORT TABLE_PORT < <(node -e '
