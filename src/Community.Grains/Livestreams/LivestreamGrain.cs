@@ -181,8 +181,9 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
 
     public async Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq)
     {
-        var head = await RequireHeadAsync();
-        var messages = await _recent.ReadAsync(_store, LiveId, afterSeq, Math.Min(toSeq, head.LastSeq), MaxCatchUp);
+        await RequireHeadAsync();
+        // Up to toSeq, not this activation's head: a host may know of items stored by another activation.
+        var messages = await _recent.ReadAsync(_store, LiveId, afterSeq, toSeq, MaxCatchUp);
         return messages.Select(m => new RealtimeEvent(topic, ClientEvents.ChatReceived, m, m.Seq)).ToList();
     }
 

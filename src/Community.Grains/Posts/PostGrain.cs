@@ -129,8 +129,9 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
 
     public async Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq)
     {
-        var head = await RequireHeadAsync();
-        var comments = await _recent.ReadAsync(_store, PostId, afterSeq, Math.Min(toSeq, head.LastSeq), MaxCatchUp);
+        await RequireHeadAsync();
+        // Up to toSeq, not this activation's head: a host may know of items stored by another activation.
+        var comments = await _recent.ReadAsync(_store, PostId, afterSeq, toSeq, MaxCatchUp);
         return comments.Select(c => new RealtimeEvent(topic, ClientEvents.CommentAdded, c, c.Seq)).ToList();
     }
 

@@ -154,7 +154,8 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
         public bool Sending { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Realtime delivery to host {HostId} failed; {Count} events dropped.")]
+    // Debug: while a dead host is being declared dead every batch to it fails, and the host relays fill what matters.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Realtime delivery to host {HostId} failed; {Count} events dropped.")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception ex, string hostId, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Realtime queue for host {HostId} is full; dropped the oldest event.")]

@@ -72,7 +72,8 @@ public sealed class SeqWindow<T>(Func<T, long> seqOf, int capacity = 512)
             return [];
         }
 
-        if (TryGetAfter(afterSeq, limit, out var cached))
+        // Memory serves only when it reaches lastSeq (or the limit): an activation may be asked for items another stored.
+        if (TryGetAfter(afterSeq, limit, out var cached) && (cached.Count == limit || (cached.Count > 0 ? seqOf(cached[^1]) : afterSeq) >= lastSeq))
         {
             return cached;
         }

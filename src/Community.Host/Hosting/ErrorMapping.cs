@@ -17,7 +17,9 @@ public static partial class ErrorMapping
         BadHttpRequestException { InnerException: JsonException json } => new Failure(400, $"The body is not valid JSON for this call: {json.Message}"),
         BadHttpRequestException b => new Failure(b.StatusCode, b.Message),
         JsonException json => new Failure(400, $"The body is not valid JSON for this call: {json.Message}"),
-        SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Runtime.OrleansException { InnerException: TimeoutException }
+        // Orleans cancels a call whose grain could not be placed in time while a dead host's grains move (OperationCanceledException).
+        SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException
+            or Orleans.Runtime.OrleansException { InnerException: TimeoutException }
             => new Failure(503, "The service is briefly unavailable (a host is restarting); nothing was written. Try again shortly."),
         _ => null,
     };

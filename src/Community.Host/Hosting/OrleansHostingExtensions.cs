@@ -60,7 +60,13 @@ public static class OrleansHostingExtensions
                 o.ProbeTimeout = cluster.ProbeTimeout;
                 o.NumMissedProbesLimit = cluster.MissedProbesLimit;
             });
-            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            silo.Configure<SiloMessagingOptions>(o =>
+            {
+                o.ResponseTimeout = cluster.ResponseTimeout;
+                // Silo-internal calls (directory lookups while placing a dead host's grains elsewhere) give up as soon as
+                // application calls do, so a write that met one is answered 503 and retried rather than held for 30 s.
+                o.SystemResponseTimeout = cluster.ResponseTimeout;
+            });
 
             if (storage.Provider == StorageProvider.Memory)
             {

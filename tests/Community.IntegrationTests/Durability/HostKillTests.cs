@@ -150,7 +150,9 @@ public sealed class HostKillTests
 
         Assert.False(watchers[1].Reconnected || watchers[2].Reconnected);
         var slowest = acks.Max(a => a.Took);
-        Report($"{DateTime.UtcNow:O} writes={acks.Count} slowest-write={slowest.TotalSeconds:F2}s watcher-back={(backAt - killAt).TotalSeconds:F2}s");
+        var took = acks.Select(a => a.Took.TotalMilliseconds).Order().ToList();
+        Report($"{DateTime.UtcNow:O} writes={acks.Count} p50={took[took.Count / 2]:F0}ms p99={took[(int)(took.Count * 0.99)]:F0}ms " +
+            $"over-5s={took.Count(t => t > 5_000)} slowest={slowest.TotalSeconds:F2}s watcher-back={(backAt - killAt).TotalSeconds:F2}s");
         Assert.True(slowest <= TimeSpan.FromSeconds(10), $"the slowest write took {slowest.TotalSeconds:F1} s across the kill");
         Assert.True(backAt - killAt <= TimeSpan.FromSeconds(10), $"the killed host's watcher was back {(backAt - killAt).TotalSeconds:F1} s after the kill");
     }

@@ -28,7 +28,7 @@ public sealed class SlowConsumerTests
         var otherPost = await creatorApi.PublishAsync(creator, "other");
 
         using var stalled = await RawHubClient.ConnectAsync(host, await host.TokenAsync(ClusterFixture.Unique("stall")));
-        await stalled.InvokeAsync("SubscribePost", busyPost);
+        await stalled.InvokeAsync("SubscribePost", busyPost, null);
 
         await using var reader = await host.ConnectAsync(ClusterFixture.Unique("reader"));
         var seen = new EventLog<Comment>(reader, ClientEvents.CommentAdded);
