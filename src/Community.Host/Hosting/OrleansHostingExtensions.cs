@@ -63,9 +63,9 @@ public static class OrleansHostingExtensions
             silo.Configure<SiloMessagingOptions>(o =>
             {
                 o.ResponseTimeout = cluster.ResponseTimeout;
-                // Silo-internal calls (directory lookups while placing a dead host's grains elsewhere) give up as soon as
-                // application calls do, so a write that met one is answered 503 and retried rather than held for 30 s.
-                o.SystemResponseTimeout = cluster.ResponseTimeout;
+                // Silo-internal calls (directory lookups while a dead host's grains are placed elsewhere) give up soon after
+                // the host is declared dead: a write caught behind one is answered 503 and retried, not held for 30 s.
+                o.SystemResponseTimeout = cluster.DeathDetection + TimeSpan.FromSeconds(1);
             });
 
             if (storage.Provider == StorageProvider.Memory)

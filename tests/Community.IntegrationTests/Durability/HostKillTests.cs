@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Community.IntegrationTests.Infrastructure;
 using Community.Posts;
 using Community.Realtime;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Community.IntegrationTests.Durability;
@@ -277,7 +278,7 @@ public sealed class HostKillTests
                     _early[postId] = [];
                 }
 
-                var catchUp = await connection.InvokeAsync<CommentCatchUp>("SubscribePost", postId, after);
+                var catchUp = await SubscribeSoonAsync(connection, postId, after);
                 lock (_lock)
                 {
                     // Live events can arrive before the catch-up answer: merge both by seq, as a client does.
@@ -287,6 +288,23 @@ public sealed class HostKillTests
                     {
                         Record(comment);
                     }
+                }
+            }
+        }
+
+        // While the dead host's posts move, a subscribe may meet a 503; a client retries it.
+        private static async Task<CommentCatchUp> SubscribeSoonAsync(HubConnection connection, string postId, long after)
+        {
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    return await connection.InvokeAsync<CommentCatchUp>("SubscribePost", postId, after);
+                }
+                catch (HubException ex) when (Api.StatusOf(ex) == 503 && clock.Elapsed < TimeSpan.FromSeconds(15))
+                {
+                    await Task.Delay(200);
                 }
             }
         }
