@@ -251,13 +251,25 @@ export class CommunityClient {
         continue;
       }
       if (this.stopped) return session.connection.stop();
-      const refusals = await Promise.all([...this.streams.values()].map((s) => this.fill(s, session)));
-      // Kept: a refusal such as 503 passes; the next gap or connection tries again.
-      refusals.filter(Boolean).forEach((e) => this.warn(`${hosts[index]} refused to resume a stream`, e));
+      await Promise.all([...this.streams.values()].map((s) => this.resume(s, session)));
       if (session.connection.state === HubConnectionState.Connected) this.emit("connected", hosts[index]);
       return;
     }
     throw new Error("The client was stopped before it connected.");
+  }
+
+  /**
+   * Resumes one stream on a new connection. Right after a host dies its streams are still moving and the new host may
+   * answer 503 (or 429): retry with backoff, else the stream would stay silent on a connection that stays up.
+   */
+  async resume(stream, session) {
+    for (let attempt = 1; ; attempt++) {
+      const refused = await this.fill(stream, session);
+      if (!refused) return;
+      this.warn(`${session.host} refused to resume a stream`, refused);
+      if (!/\b(503|429)\b/.test(refused.message ?? "") || attempt >= 8 || this.stopped) return;
+      await sleep(backoffDelay(attempt, { initialMs: this.options.initialDelayMs, maxMs: this.options.maxDelayMs }));
+    }
   }
 
   onClosed(session, error) {

@@ -261,16 +261,45 @@ public sealed partial class CommunityClient : IAsyncDisposable
             streams = [.. _streams.Values];
         }
 
-        var refusals = await Task.WhenAll(streams.Select(s => s.FillAsync(this, session)));
-        foreach (var refused in refusals.OfType<Exception>())
-        {
-            // Kept: a refusal such as 503 passes; the next gap or connection tries again.
-            LogResumeRefused(_logger, session.Host, refused);
-        }
-
+        await Task.WhenAll(streams.Select(s => ResumeAsync(s, session)));
         LogConnected(_logger, session.Host, streams.Length);
         Connected?.Invoke(session.Host);
     }
+
+    // Right after a host dies its streams' grains are still moving and the new host may answer 503 (or 429): the
+    // stream is resubscribed with backoff until it is, else it would stay silent on a connection that stays up.
+    private async Task ResumeAsync(IStream stream, Session session)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await stream.FillAsync(this, session) is not { } refused)
+            {
+                return;
+            }
+
+            LogResumeRefused(_logger, session.Host, refused);
+            if (!IsTransient(refused) || attempt >= 8 || _disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(Backoff.Delay(attempt, _options.InitialDelay, _options.MaxDelay, Random.Shared.NextDouble()), _options.Time, _disposed.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception refused) => refused switch
+    {
+        HttpRequestException { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests } => true,
+        HubException hub => hub.Message.Contains("HubException: 503", StringComparison.Ordinal) || hub.Message.Contains("HubException: 429", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private Task OnClosed(HubConnection connection, Exception? error)
     {
