@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using Community.Host.Hosting;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Community.IntegrationTests.Infrastructure;
 
@@ -17,11 +19,12 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly HttpClient _anonymous;
 
-    private HostProcess(Process process, Uri baseAddress, string name)
+    private HostProcess(Process process, Uri baseAddress, string name, int siloPort)
     {
         _process = process;
         BaseAddress = baseAddress;
         Name = name;
+        SiloPort = siloPort;
         _anonymous = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
@@ -29,11 +32,14 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    public int SiloPort { get; }
+
     public bool Exited => _process.HasExited;
 
     public static async Task<HostProcess> StartAsync(string clusterId, string name, IDictionary<string, string?>? settings = null)
     {
         var port = FreePort.Next();
+        var siloPort = FreePort.Next();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -50,7 +56,7 @@ public sealed class HostProcess : IAsyncDisposable
             ["Storage__Timeout"] = "00:00:03",
             ["Cluster__ClusterId"] = clusterId,
             ["Cluster__ServiceId"] = "community-tests",
-            ["Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Auth__DevTokens"] = "true",
             ["Auth__SigningKey"] = TestHost.SigningKey,
@@ -87,9 +93,41 @@ public sealed class HostProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Forward(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process, baseAddress, name);
+        var host = new HostProcess(process, baseAddress, name, siloPort);
         await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return host;
+    }
+
+    /// <summary>
+    /// Which silo (by port) each grain of <paramref name="grainClass"/> is active on, asked of the cluster through an
+    /// Orleans client of its own (the test's only way to see placement, which Orleans decides).
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Key, int SiloPort)>> ActivationsAsync(string clusterId, Type grainClass)
+    {
+        using var client = new HostBuilder()
+            .UseOrleansClient(c => c
+                .UseAzureStorageClustering(o =>
+                {
+                    o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(TestStorage.ConnectionString);
+                    o.TableName = "communitymembership";
+                })
+                .Configure<Orleans.Configuration.ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = "community-tests";
+                }))
+            .Build();
+        await client.StartAsync();
+        try
+        {
+            var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+            var activations = await management.GetDetailedGrainStatistics([grainClass.FullName!]);
+            return activations.Select(a => (a.GrainId.Key.ToString()!, a.SiloAddress.Endpoint.Port)).ToList();
+        }
+        finally
+        {
+            await client.StopAsync();
+        }
     }
 
     /// <summary>As a crash would: no shutdown, no goodbye to the cluster.</summary>
