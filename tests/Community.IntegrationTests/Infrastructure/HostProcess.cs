@@ -99,10 +99,10 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Which silo (by port) each grain of <paramref name="grainClass"/> is active on, asked of the cluster through an
-    /// Orleans client of its own (the test's only way to see placement, which Orleans decides).
+    /// Which silo (by port) each grain of type <paramref name="grainType"/> (such as "post") is active on, asked of the
+    /// cluster through an Orleans client of its own (the test's only way to see placement, which Orleans decides).
     /// </summary>
-    public static async Task<IReadOnlyList<(string Key, int SiloPort)>> ActivationsAsync(string clusterId, Type grainClass)
+    public static async Task<IReadOnlyList<(string Key, int SiloPort)>> ActivationsAsync(string clusterId, string grainType)
     {
         using var client = new HostBuilder()
             .UseOrleansClient(c => c
@@ -121,8 +121,8 @@ public sealed class HostProcess : IAsyncDisposable
         try
         {
             var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
-            var activations = await management.GetDetailedGrainStatistics([grainClass.FullName!]);
-            return activations.Select(a => (a.GrainId.Key.ToString()!, a.SiloAddress.Endpoint.Port)).ToList();
+            var activations = await management.GetDetailedGrainStatistics();
+            return activations.Where(a => a.GrainId.Type.ToString() == grainType).Select(a => (a.GrainId.Key.ToString()!, a.SiloAddress.Endpoint.Port)).ToList();
         }
         finally
         {
