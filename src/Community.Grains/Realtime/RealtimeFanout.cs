@@ -18,6 +18,7 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
     private const int MaxBatch = 256;
 
     private readonly Dictionary<string, HostQueue> _queues = new(StringComparer.Ordinal);
+    private RelaySet _relays = RelaySet.Empty;
 
     public void Publish(string topic, string method, object payload, long seq = 0) =>
         Publish(new RealtimeEvent(topic, method, payload, seq));
@@ -52,7 +53,13 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
 
     private void Publish(RealtimeEvent evt)
     {
-        foreach (var entry in registry.Current.Relays)
+        var relays = registry.Current;
+        if (!ReferenceEquals(relays, _relays))
+        {
+            ForgetGoneHosts(relays);
+        }
+
+        foreach (var entry in relays.Relays)
         {
             var queue = QueueOf(entry.HostId);
             if (queue.Interest.TryGetValue(evt.Topic, out var interest) && !interest.Wanted)
@@ -72,6 +79,19 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
             {
                 queue.Sending = true;
                 _ = PumpAsync(entry, queue);
+            }
+        }
+    }
+
+    // A host that left takes its queue and what it knew of its interest along.
+    private void ForgetGoneHosts(RelaySet relays)
+    {
+        _relays = relays;
+        foreach (var hostId in _queues.Keys.Where(id => !relays.Relays.Any(r => r.HostId == id)).ToList())
+        {
+            if (!_queues[hostId].Sending)
+            {
+                _queues.Remove(hostId);
             }
         }
     }
