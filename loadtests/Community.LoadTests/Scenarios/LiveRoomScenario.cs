@@ -102,7 +102,7 @@ public sealed record LiveRoomSettings(int Viewers, int Chatters, Uri? SecondUrl 
 {
     public sealed class Options : IScenarioOptions<LiveRoomSettings>
     {
-        public Option<int> Viewers { get; } = OptionFactory.Count("--viewers", 200, "Connections that join the room and receive the chat");
+        public Option<int> Viewers { get; } = OptionFactory.Count("--viewers", 200, "Connections that join the room and receive the chat (0: only the chatters, who all receive too)", min: 0);
 
         public Option<int> Chatters { get; } = OptionFactory.Count("--chatters", 20, "Connections that send the chat, each a distinct user (they join the room too)");
 
