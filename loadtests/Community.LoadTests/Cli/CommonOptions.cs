@@ -41,6 +41,25 @@ public sealed class CommonOptions
         },
     };
 
+    public Option<ReceiverKind> Receiver { get; } = new("--receiver")
+    {
+        Description = "What receives on the hub connections of live-room, post-comments and conversations: raw (default; a bare WebSocket "
+            + "that speaks the SignalR JSON protocol and scans each push for stream, seq and stamp) or signalr (the SignalR .NET client, "
+            + "which deserializes every push; it costs the driver several times more CPU per delivery).",
+        DefaultValueFactory = _ => ReceiverKind.Raw,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (HubClients.TryParse(text, out var receiver))
+            {
+                return receiver;
+            }
+
+            result.AddError($"--receiver takes raw or signalr; it was '{text}'.");
+            return ReceiverKind.Raw;
+        },
+    };
+
     public Option<int?> ServerPid { get; } = new("--server-pid")
     {
         Description = "Pid of the server process, to report its CPU and resident memory (read from /proc).",
@@ -92,6 +111,7 @@ public sealed class CommonOptions
         command.Options.Add(Target);
         command.Options.Add(ServerPid);
         command.Options.Add(Launch);
+        command.Options.Add(Receiver);
         command.Options.Add(Storage);
         command.Options.Add(ResultsDirectory);
     }
@@ -102,5 +122,8 @@ public sealed class CommonOptions
         parse.GetValue(Target),
         parse.GetValue(ServerPid),
         parse.GetValue(Launch),
-        parse.GetValue(Storage) == "azurite");
+        parse.GetValue(Storage) == "azurite")
+    {
+        Receiver = parse.GetValue(Receiver),
+    };
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
+using Community.LoadTests.Workload;
 using SocketIOClient;
 using SocketIOClient.Transport;
 
@@ -14,8 +14,8 @@ public interface ILiveClient : IAsyncDisposable
 {
     bool Connected { get; }
 
-    /// <summary>Connects. Set <paramref name="onChat"/> (or null for a connection that only writes) and <paramref name="onClosed"/> first.</summary>
-    Task StartAsync(Action<ChatMessage, long>? onChat, Action<string?> onClosed, CancellationToken cancellationToken);
+    /// <summary>Connects; every <c>ChatReceived</c> goes to <paramref name="subscriber"/> (null: a connection that only writes).</summary>
+    Task StartAsync(StreamSubscriber? subscriber, Action<string?> onClosed, CancellationToken cancellationToken);
 
     /// <summary><c>JoinLive(liveId, via: null, afterSeq: 0)</c>.</summary>
     Task<LiveJoin> JoinLiveAsync(string liveId, CancellationToken cancellationToken);
@@ -27,40 +27,37 @@ public interface ILiveClient : IAsyncDisposable
 /// <summary>Creates live-room connections for a system under test.</summary>
 public static class LiveClients
 {
-    public static ILiveClient Create(SystemKind system, Uri baseUrl, string token) => system switch
+    /// <param name="receiver">For Community and the bare SignalR peer; the Socket.IO peer has its own client.</param>
+    public static ILiveClient Create(SystemKind system, ReceiverKind receiver, Uri baseUrl, string token) => system switch
     {
         SystemKind.SocketIo => new SocketIoLiveClient(baseUrl, token),
-        _ => new SignalRLiveClient(HubConnections.Create(baseUrl, token)),
+        _ => new HubLiveClient(HubClients.Create(receiver, baseUrl, token)),
     };
 }
 
-/// <summary>Over a SignalR <see cref="HubConnection"/>: Community and the bare SignalR peer.</summary>
-public sealed class SignalRLiveClient(HubConnection connection) : ILiveClient
+/// <summary>Over a hub connection (<see cref="IHubClient"/>, raw or SignalR client): Community and the bare SignalR peer.</summary>
+public sealed class HubLiveClient(IHubClient hub) : ILiveClient
 {
-    public bool Connected => connection.State == HubConnectionState.Connected;
+    public bool Connected => hub.Connected;
 
-    public Task StartAsync(Action<ChatMessage, long>? onChat, Action<string?> onClosed, CancellationToken cancellationToken)
+    public Task StartAsync(StreamSubscriber? subscriber, Action<string?> onClosed, CancellationToken cancellationToken)
     {
-        if (onChat is not null)
+        if (subscriber is not null)
         {
-            connection.On<ChatMessage>(HubNames.ChatReceived, m => onChat(m, Stopwatch.GetTimestamp()));
+            hub.Deliver(StreamEvent.ChatReceived, subscriber);
         }
 
-        connection.Closed += ex =>
-        {
-            onClosed(ex?.Message);
-            return Task.CompletedTask;
-        };
-        return connection.StartAsync(cancellationToken);
+        hub.OnClosed(onClosed);
+        return hub.StartAsync(cancellationToken);
     }
 
     public Task<LiveJoin> JoinLiveAsync(string liveId, CancellationToken cancellationToken) =>
-        connection.InvokeAsync<LiveJoin>(HubNames.JoinLive, liveId, null, 0L, cancellationToken);
+        hub.InvokeAsync<LiveJoin>(HubNames.JoinLive, [liveId, null, 0L], cancellationToken);
 
     public Task<ChatMessage> SendChatAsync(string liveId, string text, string clientId, CancellationToken cancellationToken) =>
-        connection.InvokeAsync<ChatMessage>(HubNames.SendChat, liveId, text, clientId, cancellationToken);
+        hub.InvokeAsync<ChatMessage>(HubNames.SendChat, [liveId, text, clientId], cancellationToken);
 
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
+    public ValueTask DisposeAsync() => hub.DisposeAsync();
 }
 
 /// <summary>
@@ -86,9 +83,9 @@ public sealed class SocketIoLiveClient : ILiveClient
 
     public bool Connected => _socket.Connected;
 
-    public async Task StartAsync(Action<ChatMessage, long>? onChat, Action<string?> onClosed, CancellationToken cancellationToken)
+    public async Task StartAsync(StreamSubscriber? subscriber, Action<string?> onClosed, CancellationToken cancellationToken)
     {
-        if (onChat is not null)
+        if (subscriber is not null)
         {
             _socket.On(HubNames.ChatReceived, response =>
             {
@@ -96,7 +93,7 @@ public sealed class SocketIoLiveClient : ILiveClient
                 var message = response.GetValue(0).Deserialize<ChatMessage>(Json);
                 if (message is not null)
                 {
-                    onChat(message, receivedAt);
+                    subscriber.OnItem(message.LiveId, message.Seq, message.Text, receivedAt);
                 }
             });
         }

@@ -22,6 +22,9 @@ public sealed class LoadReport : IScenarioReport
 
     public required string RunId { get; init; }
 
+    /// <summary>What received on the hub connections: <c>raw</c> or <c>signalr</c> (null where it does not apply).</summary>
+    public string? Receiver { get; init; }
+
     /// <summary>The scenario's knobs as given on the command line.</summary>
     public required object Parameters { get; init; }
 
@@ -58,7 +61,7 @@ public sealed class LoadReport : IScenarioReport
     {
         writer.WriteLine();
         writer.WriteLine(Invariant($"{Scenario} against {System} at {Url}  run {RunId}"));
-        writer.WriteLine($"  parameters: {ParameterText.Describe(Parameters)}");
+        writer.WriteLine($"  parameters: {ParameterText.Describe(Parameters)}{(Receiver is null ? "" : $"; receiver {Receiver}")}");
         if (Failure is not null)
         {
             writer.WriteLine($"  FAILURE: {Failure}");
@@ -74,18 +77,27 @@ public sealed class LoadReport : IScenarioReport
         }
         else
         {
-            writer.WriteLine("   rate/s  offered/s   acked/s  delivered/s  p50 ms  p99 ms  max ms  lost dup ooo errs  server cpu  server MiB  verdict");
+            writer.WriteLine("   rate/s  offered/s   acked/s  delivered/s  p50 ms  p99 ms  max ms  lost dup ooo errs  server cpu  server MiB  driver cpu  driver µs/dlv  verdict");
             for (var i = 0; i < Phases.Count; i++)
             {
                 var p = Phases[i];
                 var verdict = i < Step.Verdicts.Count ? Step.Verdicts[i] : null;
                 writer.WriteLine(Invariant(
-                    $"  {p.Rate,7:0.#} {p.Throughput.OfferedPerSecond,10:0.#} {p.Throughput.AckedPerSecond,9:0.#} {p.Throughput.DeliveriesPerSecond,12:0} {p.DeliveryLatencyMs.P50Ms,7:0.0} {p.DeliveryLatencyMs.P99Ms,7:0.0} {p.DeliveryLatencyMs.MaxMs,7:0} {p.Delivery.Lost,5} {p.Delivery.Duplicated,3} {p.Delivery.OutOfOrder,3} {p.Errors.Total,4} {Cpu(p.Server),11} {Mib(p.Server),11}  {verdict?.Reason}"));
+                    $"  {p.Rate,7:0.#} {p.Throughput.OfferedPerSecond,10:0.#} {p.Throughput.AckedPerSecond,9:0.#} {p.Throughput.DeliveriesPerSecond,12:0} {p.DeliveryLatencyMs.P50Ms,7:0.0} {p.DeliveryLatencyMs.P99Ms,7:0.0} {p.DeliveryLatencyMs.MaxMs,7:0} {p.Delivery.Lost,5} {p.Delivery.Duplicated,3} {p.Delivery.OutOfOrder,3} {p.Errors.Total,4} {Cpu(p.Server),11} {Mib(p.Server),11} {p.Driver.CpuCoresUsed,11:0.00} {Micros(p.Driver.CpuMicrosPerDelivery),14}  {verdict?.Reason}"));
             }
 
             writer.WriteLine(Step.HighestSustainedRate is { } best
                 ? Invariant($"  highest sustained rate: {best:0.#} writes/s = {Step.HighestSustainedDeliveriesPerSecond:0} deliveries/s at p99 ≤ {Step.Settings.P99BoundMs:0} ms ({Step.StopReason})")
                 : $"  no step sustained its rate ({Step.StopReason})");
+            if (Report.MarkdownReport.BestStep(this) is { } best2)
+            {
+                writer.WriteLine($"  driver: {CpuVerdict.Driver(best2)}");
+            }
+
+            if (Report.MarkdownReport.Saturation(this) is { } saturation)
+            {
+                writer.WriteLine($"  limit: {saturation}");
+            }
         }
 
         if (Extra is IExtraFigures extra)
@@ -139,8 +151,11 @@ public sealed class LoadReport : IScenarioReport
         }
 
         writer.WriteLine(Invariant(
-            $"  driver: pacing lag p99 {p.Driver.PacingLagMs.P99Ms:0.00} ms, max {p.Driver.PacingLagMs.MaxMs:0.00} ms; CPU {p.Driver.CpuCoresUsed:0.00} of {p.Driver.ProcessorCount} cores in the window; thread-pool queue max {p.Driver.ThreadPoolQueueMax}{(p.Driver.CloseTimedOut ? "; closing connections timed out" : "")}"));
+            $"  driver: pacing lag p99 {p.Driver.PacingLagMs.P99Ms:0.00} ms, max {p.Driver.PacingLagMs.MaxMs:0.00} ms; CPU {p.Driver.CpuCoresUsed:0.00} of {p.Driver.ProcessorCount} cores in the window, {Micros(p.Driver.CpuMicrosPerDelivery)} µs per delivery; thread-pool queue max {p.Driver.ThreadPoolQueueMax}{(p.Driver.CloseTimedOut ? "; closing connections timed out" : "")}"));
+        writer.WriteLine($"  {CpuVerdict.Driver(p)}");
     }
+
+    internal static string Micros(double? micros) => micros is { } m ? Invariant($"{m:0.00}") : "-";
 
     internal static string Cpu(ServerFigures? server) => server is null ? "-" : Invariant($"{server.CpuCoresUsed:0.00}");
 

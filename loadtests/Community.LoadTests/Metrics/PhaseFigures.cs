@@ -75,13 +75,53 @@ public sealed record ErrorFigures(long Total, IReadOnlyDictionary<string, long> 
 }
 
 /// <summary>
-/// How well the driver kept up: how late sends went out against the schedule, its CPU use in the window, and the longest
-/// thread-pool queue seen at a progress tick (thousands mean the driver, not the server, was behind).
+/// How well the driver kept up: how late sends went out against the schedule, its CPU use in the window (its own
+/// process, sends and receives together) and per delivery received in the window, and the longest thread-pool queue seen
+/// at a progress tick (thousands mean the driver, not the server, was behind).
 /// </summary>
-public sealed record DriverFigures(int ProcessorCount, LatencySummary PacingLagMs, double CpuCoresUsed, long ThreadPoolQueueMax, bool CloseTimedOut);
+public sealed record DriverFigures(
+    int ProcessorCount, LatencySummary PacingLagMs, double CpuCoresUsed, long ThreadPoolQueueMax, bool CloseTimedOut, double? CpuMicrosPerDelivery = null)
+{
+    /// <summary>
+    /// Above this share of one core the driver is taking CPU the server (on the same machine) could have used: the
+    /// figures then measure the machine as much as the server. The raw receiver stays well below it at the rates a
+    /// 2-core machine sustains; the SignalR .NET client does not.
+    /// </summary>
+    public const double CoreShareBound = 0.5;
+}
 
 /// <summary>The server process during the measured window: CPU in cores (1.0 = one core busy) and resident memory.</summary>
 public sealed record ServerFigures(int Pid, double CpuCoresUsed, long ResidentBytesAtStart, long ResidentBytesAtEnd, long ResidentBytesPeak);
+
+/// <summary>CPU per delivery of driver and server at one phase, and what it says about who was the limit.</summary>
+public static class CpuVerdict
+{
+    /// <summary>CPU microseconds per delivery received in the window, from cores used and deliveries per second.</summary>
+    public static double? MicrosPerDelivery(double cores, double deliveriesPerSecond) =>
+        deliveriesPerSecond > 0 ? Math.Round(cores * 1e6 / deliveriesPerSecond, 2) : null;
+
+    /// <summary>One line on the driver's cost in <paramref name="phase"/>: cheap enough, or a share of the machine the server lacked.</summary>
+    public static string Driver(PhaseFigures phase)
+    {
+        var driver = phase.Driver;
+        var perDelivery = driver.CpuMicrosPerDelivery is { } d ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d:0.00} µs") : "-";
+        var server = phase.Server is { } s ? MicrosPerDelivery(s.CpuCoresUsed, phase.Throughput.DeliveriesPerSecond) : null;
+        var serverText = server is { } sv ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (the server {sv:0.00} µs)") : "";
+        var head = string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"at {phase.Rate:0.#}/s the driver used {driver.CpuCoresUsed:0.00} cores, {perDelivery} CPU per delivery{serverText}");
+        if (driver.CpuCoresUsed <= DriverFigures.CoreShareBound)
+        {
+            return head + string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $": within {DriverFigures.CoreShareBound:0%} of a core, so the server, not the driver, had the rest of the machine");
+        }
+
+        return head + (server is { } sp && driver.CpuMicrosPerDelivery >= sp
+            ? ": DRIVER-BOUND: more than half a core, and more per delivery than the server; the figures measure the driver as much as the server"
+            : ": more than half a core taken from the machine the server runs on; read the server's figures as a lower bound");
+    }
+}
 
 /// <summary>
 /// Storage requests (Azurite's access log) in the measured window, and per write acknowledged in it: below 1 means

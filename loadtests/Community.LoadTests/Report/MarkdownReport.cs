@@ -35,8 +35,8 @@ public static class MarkdownReport
         }
 
         md.AppendLine();
-        md.AppendLine("| system | highest sustained rate (msgs/s sent) | deliveries/s there | p99 there (ms) | server CPU there (cores) | driver CPU there (cores) | server resident peak (MiB) | lost / dup / out of order (all steps) | why it stopped |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
+        md.AppendLine("| system | highest sustained rate (msgs/s sent) | deliveries/s there | p99 there (ms) | server CPU there (cores) | driver CPU there (cores) | CPU µs per delivery there (server / driver) | server resident peak (MiB) | lost / dup / out of order (all steps) | why it stopped |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
         foreach (var r in reports)
         {
             var best = BestStep(r);
@@ -44,7 +44,7 @@ public static class MarkdownReport
             var dup = r.Phases.Sum(p => p.Delivery.Duplicated);
             var ooo = r.Phases.Sum(p => p.Delivery.OutOfOrder);
             md.AppendLine(Invariant(
-                $"| {r.System} | {(r.Step?.HighestSustainedRate is { } rate ? rate.ToString("0.#", CultureInfo.InvariantCulture) : "none")} | {Num(best?.Throughput.DeliveriesPerSecond)} | {Num(best?.DeliveryLatencyMs.P99Ms, "0.0")} | {LoadReport.Cpu(best?.Server)} | {Num(best?.Driver.CpuCoresUsed, "0.00")} | {LoadReport.Mib(best?.Server)} | {lost} / {dup} / {ooo} | {Cell(r.Failure ?? r.Step?.StopReason ?? "")} |"));
+                $"| {r.System} | {(r.Step?.HighestSustainedRate is { } rate ? rate.ToString("0.#", CultureInfo.InvariantCulture) : "none")} | {Num(best?.Throughput.DeliveriesPerSecond)} | {Num(best?.DeliveryLatencyMs.P99Ms, "0.0")} | {LoadReport.Cpu(best?.Server)} | {Num(best?.Driver.CpuCoresUsed, "0.00")} | {PerDelivery(best)} | {LoadReport.Mib(best?.Server)} | {lost} / {dup} / {ooo} | {Cell(r.Failure ?? r.Step?.StopReason ?? "")} |"));
         }
 
         md.AppendLine();
@@ -53,6 +53,11 @@ public static class MarkdownReport
             if (Saturation(r) is { } note)
             {
                 md.AppendLine(Invariant($"- **{r.System}**: {note}"));
+            }
+
+            if (BestStep(r) is { } best)
+            {
+                md.AppendLine(Invariant($"- **{r.System}**, driver ({r.Receiver ?? "-"} receiver): {CpuVerdict.Driver(best)}"));
             }
         }
 
@@ -96,15 +101,24 @@ public static class MarkdownReport
             return Invariant($"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores: Node.js runs the relay on one thread, which was close to a full core (the driver used {failed.Driver.CpuCoresUsed:0.00} of {cores})");
         }
 
+        var driverBound = failed.Driver.CpuCoresUsed > DriverFigures.CoreShareBound;
         return true switch
         {
+            // Nearly every core busy and the driver a small part of it: the server had all the machine could give it.
+            _ when used >= 0.85 * cores && !driverBound => Invariant(
+                $"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver only {failed.Driver.CpuCoresUsed:0.00}{(failed.Storage?.CpuCoresUsed is { } st0 ? $", Azurite {st0:0.00}" : "")} of {cores}: the server was the limit, on the CPU this machine leaves it"),
             _ when used >= 0.85 * cores => Invariant(
-                $"at {failed.Rate:0.#}/s the driver ({failed.Driver.CpuCoresUsed:0.00} cores), the server ({server.CpuCoresUsed:0.00}){(failed.Storage?.CpuCoresUsed is { } st ? $" and Azurite ({st:0.00})" : "")} took {used:0.00} of {cores} cores: the machine, not only the server, was the limit, so the server's own limit is at least {best:0.#}/s"),
+                $"at {failed.Rate:0.#}/s the driver ({failed.Driver.CpuCoresUsed:0.00} cores), the server ({server.CpuCoresUsed:0.00}){(failed.Storage?.CpuCoresUsed is { } st ? $" and Azurite ({st:0.00})" : "")} took {used:0.00} of {cores} cores, the driver more than {DriverFigures.CoreShareBound:0%} of a core: the machine, not only the server, was the limit, so the server's own limit is at least {best:0.#}/s"),
             _ when server.CpuCoresUsed < 0.75 * (cores - failed.Driver.CpuCoresUsed - (failed.Storage?.CpuCoresUsed ?? 0)) => Invariant(
                 $"at {failed.Rate:0.#}/s the server used only {server.CpuCoresUsed:0.00} cores (the driver {failed.Driver.CpuCoresUsed:0.00}{(failed.Storage?.CpuCoresUsed is { } st2 ? $", Azurite {st2:0.00}" : "")} of {cores}) while only {failed.Throughput.AckedPerSecond:0} writes/s were acknowledged, at p99 {failed.AckLatencyMs.P99Ms:0} ms: the server was the limit, but not its CPU; look for a serialization point (one grain or lock for the whole room) or a queue"),
             _ => Invariant($"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver {failed.Driver.CpuCoresUsed:0.00} of {cores}: the server was the limit"),
         };
     }
+
+    /// <summary>Server and driver CPU microseconds per delivery at a phase.</summary>
+    private static string PerDelivery(PhaseFigures? p) => p is null
+        ? "-"
+        : Invariant($"{Num(p.Server is { } s ? CpuVerdict.MicrosPerDelivery(s.CpuCoresUsed, p.Throughput.DeliveriesPerSecond) : null, "0.00")} / {Num(p.Driver.CpuMicrosPerDelivery, "0.00")}");
 
     /// <summary>Server CPU and p99 of each system at each rate all of them ran: cost at equal load, whatever the limits.</summary>
     private static void EqualRateTable(StringBuilder md, IReadOnlyList<LoadReport> reports)
@@ -144,7 +158,7 @@ public static class MarkdownReport
     private static void Header(StringBuilder md, LoadReport r)
     {
         md.AppendLine(Invariant($"- run `{r.RunId}`, {r.StartedAt:yyyy-MM-dd HH:mm:ss} to {r.FinishedAt:HH:mm:ss} UTC, against {r.Url}"));
-        md.AppendLine(Invariant($"- parameters: {ParameterText.Describe(r.Parameters)}"));
+        md.AppendLine(Invariant($"- parameters: {ParameterText.Describe(r.Parameters)}{(r.Receiver is null ? "" : $"; receiver {r.Receiver}")}"));
         md.AppendLine(Invariant($"- setup {r.Setup.Seconds:0.0} s: {string.Join(", ", r.Setup.Connected.Select(kv => $"{kv.Value}/{r.Setup.Expected.GetValueOrDefault(kv.Key)} {kv.Key}"))}"));
         if (r.Server is { } server)
         {
@@ -164,15 +178,15 @@ public static class MarkdownReport
 
     private static void PhaseTable(StringBuilder md, LoadReport r)
     {
-        md.AppendLine("| rate/s | offered/s | acked/s | delivered/s | expected/s | ack p99 ms | p50 ms | p90 ms | p99 ms | max ms | lost | dup | ooo | errors | server CPU | server MiB (peak) | storage calls per write | storage CPU | driver CPU | verdict |");
-        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("| rate/s | offered/s | acked/s | delivered/s | expected/s | ack p99 ms | p50 ms | p90 ms | p99 ms | max ms | lost | dup | ooo | errors | server CPU | server MiB (peak) | storage calls per write | storage CPU | driver CPU | CPU µs per delivery (server / driver) | verdict |");
+        md.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         for (var i = 0; i < r.Phases.Count; i++)
         {
             var p = r.Phases[i];
             var verdict = r.Step is { } s && i < s.Verdicts.Count ? s.Verdicts[i].Reason : p.Clean ? "clean" : "not clean";
             var d = p.DeliveryLatencyMs;
             md.AppendLine(Invariant(
-                $"| {p.Rate:0.#} | {p.Throughput.OfferedPerSecond:0.#} | {p.Throughput.AckedPerSecond:0.#} | {p.Throughput.DeliveriesPerSecond:0} | {p.Throughput.ExpectedDeliveriesPerSecond:0} | {p.AckLatencyMs.P99Ms:0.0} | {d.P50Ms:0.0} | {d.P90Ms:0.0} | {d.P99Ms:0.0} | {d.MaxMs:0.0} | {p.Delivery.Lost} | {p.Delivery.Duplicated} | {p.Delivery.OutOfOrder} | {p.Errors.Total} | {LoadReport.Cpu(p.Server)} | {LoadReport.Mib(p.Server)} | {(p.Storage is { } st ? st.PerAckedWrite.ToString("0.###", CultureInfo.InvariantCulture) : "-")} | {(p.Storage?.CpuCoresUsed is { } sc ? sc.ToString("0.00", CultureInfo.InvariantCulture) : "-")} | {p.Driver.CpuCoresUsed:0.00} | {Cell(verdict)} |"));
+                $"| {p.Rate:0.#} | {p.Throughput.OfferedPerSecond:0.#} | {p.Throughput.AckedPerSecond:0.#} | {p.Throughput.DeliveriesPerSecond:0} | {p.Throughput.ExpectedDeliveriesPerSecond:0} | {p.AckLatencyMs.P99Ms:0.0} | {d.P50Ms:0.0} | {d.P90Ms:0.0} | {d.P99Ms:0.0} | {d.MaxMs:0.0} | {p.Delivery.Lost} | {p.Delivery.Duplicated} | {p.Delivery.OutOfOrder} | {p.Errors.Total} | {LoadReport.Cpu(p.Server)} | {LoadReport.Mib(p.Server)} | {(p.Storage is { } st ? st.PerAckedWrite.ToString("0.###", CultureInfo.InvariantCulture) : "-")} | {(p.Storage?.CpuCoresUsed is { } sc ? sc.ToString("0.00", CultureInfo.InvariantCulture) : "-")} | {p.Driver.CpuCoresUsed:0.00} | {PerDelivery(p)} | {Cell(verdict)} |"));
         }
 
         md.AppendLine();

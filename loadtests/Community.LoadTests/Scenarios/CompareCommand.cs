@@ -37,6 +37,7 @@ public static class CompareCommand
         command.Options.Add(targets);
         command.Options.Add(common.ResultsDirectory);
         command.Options.Add(common.Storage);
+        command.Options.Add(common.Receiver);
         live.AddTo(command);
         run.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -56,14 +57,22 @@ public static class CompareCommand
             var settings = run.Read(parse);
             settings = settings with { Step = settings.Step ?? StepFromOptions(parse, run) };
             var azurite = parse.GetValue(common.Storage) == "azurite";
-            return await RunAsync(systems, live.Read(parse), settings, parse.GetRequiredValue(common.ResultsDirectory), azurite, cancellationToken);
+            return await RunAsync(
+                systems, live.Read(parse), settings, parse.GetRequiredValue(common.ResultsDirectory), azurite, cancellationToken, parse.GetValue(common.Receiver));
         });
         return command;
     }
 
     /// <param name="azurite">Community on Azurite (started by the driver) instead of in-memory storage.</param>
+    /// <param name="receiver">What receives on the SignalR systems' connections (the Socket.IO peer keeps its own client).</param>
     public static async Task<int> RunAsync(
-        IReadOnlyList<SystemKind> systems, LiveRoomSettings live, RunSettings run, DirectoryInfo results, bool azurite, CancellationToken cancellationToken)
+        IReadOnlyList<SystemKind> systems,
+        LiveRoomSettings live,
+        RunSettings run,
+        DirectoryInfo results,
+        bool azurite,
+        CancellationToken cancellationToken,
+        ReceiverKind receiver = ReceiverKind.Raw)
     {
         using var stop = new CancellationTokenSource();
         using var relay = cancellationToken.Register(() => ThreadPool.QueueUserWorkItem(static s => s.Cancel(), stop, preferLocal: false));
@@ -73,7 +82,7 @@ public static class CompareCommand
         {
             Invariant($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at the start {LoadAverage()}"),
             Invariant($"live room: {live.Viewers} viewers, {live.Chatters} chatters; steps of {run.StepWarmup.TotalSeconds:0.#} s warm-up + {run.StepDuration.TotalSeconds:0.#} s measured, from {run.Step!.StartRate:0.#}/s × {run.Step.Factor:0.##}, p99 bound {run.Step.P99BoundMs:0} ms"),
-            "driver and server share the machine: read the driver CPU column before blaming a server",
+            Invariant($"driver and server share the machine: read the driver CPU columns before blaming a server; receiver on the SignalR systems: {HubClients.Name(receiver)}"),
             Invariant($"Community's storage: {(azurite ? "Azurite (started by the driver)" : "in memory")}; its per-user write and chat limits raised (see loadtests/README.md)"),
         };
         var reports = new List<LoadReport>();
@@ -85,7 +94,7 @@ public static class CompareCommand
             }
 
             Console.Error.WriteLine($"=== {DriverContext.Name(system)} ===");
-            var report = await RunOneAsync(system, live, run, folder, azurite && system == SystemKind.Community, stop.Token);
+            var report = await RunOneAsync(system, receiver, live, run, folder, azurite && system == SystemKind.Community, stop.Token);
             report.WriteSummary(Console.Out);
             await ResultsWriter.WriteJsonAsync(Path.Combine(folder.FullName, $"live-room-{report.System}.json"), report, CancellationToken.None);
             reports.Add(report);
@@ -144,9 +153,9 @@ public static class CompareCommand
     }
 
     private static async Task<LoadReport> RunOneAsync(
-        SystemKind system, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, bool azurite, CancellationToken cancellationToken)
+        SystemKind system, ReceiverKind receiver, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, bool azurite, CancellationToken cancellationToken)
     {
-        var context = new DriverContext(new Uri("http://127.0.0.1"), folder, system, null, Launch: true);
+        var context = new DriverContext(new Uri("http://127.0.0.1"), folder, system, null, Launch: true) { Receiver = receiver };
         var startedAt = DateTimeOffset.UtcNow;
         LaunchedServer? server = null;
         LaunchedServer? storage = null;

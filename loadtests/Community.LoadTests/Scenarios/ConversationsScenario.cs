@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
-using System.Diagnostics;
 using Community.LoadTests.Cli;
 using Community.LoadTests.Client;
 using Community.LoadTests.Workload;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Community.LoadTests.Scenarios;
 
@@ -19,8 +17,8 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
 {
     public const string CommandName = "conversations";
 
-    private readonly ConcurrentDictionary<int, (HubConnection Creator, HubConnection Fan)> _pairs = new();
-    private readonly ConcurrentBag<HubConnection> _connections = [];
+    private readonly ConcurrentDictionary<int, (IHubClient Creator, IHubClient Fan)> _pairs = new();
+    private readonly ConcurrentBag<IHubClient> _connections = [];
     private readonly ConcurrentBag<StreamSubscriber> _subscribers = [];
 
     public override string Name => CommandName;
@@ -41,8 +39,8 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
 
     protected override IReadOnlyDictionary<string, int> ConnectedCounts() => new Dictionary<string, int>
     {
-        ["creators"] = _pairs.Values.Count(p => p.Creator.State == HubConnectionState.Connected),
-        ["fans"] = _pairs.Values.Count(p => p.Fan.State == HubConnectionState.Connected),
+        ["creators"] = _pairs.Values.Count(p => p.Creator.Connected),
+        ["fans"] = _pairs.Values.Count(p => p.Fan.Connected),
     };
 
     protected override async Task<StreamWrite> SetUpAsync(CommunityApi api, StreamLoad load, string runId, CancellationToken cancellationToken)
@@ -81,7 +79,7 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
             var pair = n % pairs.Length;
             // The fan writes on even rounds, the creator answers on odd ones.
             var sender = (n / pairs.Length) % 2 == 0 ? pairs[pair].Fan : pairs[pair].Creator;
-            var message = await sender.InvokeAsync<DirectMessage>(HubNames.SendMessage, conversationIds[pair], text, clientId, ct);
+            var message = await sender.InvokeAsync<DirectMessage>(HubNames.SendMessage, [conversationIds[pair], text, clientId], ct);
             return new StreamAck(message.ConversationId, message.Seq);
         };
     }
@@ -92,7 +90,7 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
         var creator = RunIds.Handle(runId, "cr", 0);
         var creatorToken = await api.IssueDevTokenAsync(creator, cancellationToken);
         await api.CreateCreatorAsync(creator, creatorToken, cancellationToken);
-        var fans = new HubConnection[settings.Pairs];
+        var fans = new IHubClient[settings.Pairs];
         var fanTokens = new string[settings.Pairs];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, settings.Pairs),
@@ -116,7 +114,7 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
         return async (n, clientId, text, ct) =>
         {
             var pair = n % fans.Length;
-            var message = await fans[pair].InvokeAsync<DirectMessage>(HubNames.SendMessage, conversationIds[pair], text, clientId, ct);
+            var message = await fans[pair].InvokeAsync<DirectMessage>(HubNames.SendMessage, [conversationIds[pair], text, clientId], ct);
             return new StreamAck(message.ConversationId, message.Seq);
         };
     }
@@ -131,18 +129,14 @@ public sealed class ConversationsScenario(ConversationsSettings settings, Driver
         await Task.WhenAll(_connections.Select(c => c.DisposeAsync().AsTask()));
     }
 
-    private async Task<HubConnection> ConnectAsync(StreamLoad load, string role, string token, IReadOnlyList<string> conversationIds, CancellationToken cancellationToken)
+    private async Task<IHubClient> ConnectAsync(StreamLoad load, string role, string token, IReadOnlyList<string> conversationIds, CancellationToken cancellationToken)
     {
         var subscriber = load.AddSubscriber(role);
         _subscribers.Add(subscriber);
-        var connection = HubConnections.Create(Context.Url, token);
+        var connection = HubClients.Create(Context.Receiver, Context.Url, token);
         _connections.Add(connection);
-        connection.On<DirectMessage>(HubNames.MessageReceived, m => subscriber.OnItem(m.ConversationId, m.Seq, m.Text, Stopwatch.GetTimestamp()));
-        connection.Closed += ex =>
-        {
-            subscriber.OnClosed(ex?.Message);
-            return Task.CompletedTask;
-        };
+        connection.Deliver(StreamEvent.MessageReceived, subscriber);
+        connection.OnClosed(subscriber.OnClosed);
         // A fresh conversation starts empty: every message from seq 1 on is expected on this connection.
         foreach (var conversationId in conversationIds)
         {

@@ -76,9 +76,9 @@ public sealed class LiveRoomScenario(LiveRoomSettings settings, DriverContext co
                 _subscribers.Add(subscriber);
                 // With a second host of the same cluster, every other connection goes there: one room, two hosts.
                 var url = settings.SecondUrl is { } second && index % 2 == 1 ? second : Context.Url;
-                var client = LiveClients.Create(Context.System, url, token);
+                var client = LiveClients.Create(Context.System, Context.Receiver, url, token);
                 clients.Add(client);
-                await client.StartAsync((m, at) => subscriber.OnItem(m.LiveId, m.Seq, m.Text, at), subscriber.OnClosed, ct);
+                await client.StartAsync(subscriber, subscriber.OnClosed, ct);
                 var joined = await client.JoinLiveAsync(liveId, ct);
                 // A join answer with everything through lastSeq counts as delivered through it (unless it was capped).
                 subscriber.Expect(liveId, joined.HasMore ? (joined.Missed ?? []).Select(m => m.Seq).DefaultIfEmpty(0).Max() : joined.LastSeq);
@@ -102,7 +102,7 @@ public sealed record LiveRoomSettings(int Viewers, int Chatters, Uri? SecondUrl 
 {
     public sealed class Options : IScenarioOptions<LiveRoomSettings>
     {
-        public Option<int> Viewers { get; } = OptionFactory.Count("--viewers", 200, "Connections that join the room and receive the chat");
+        public Option<int> Viewers { get; } = OptionFactory.Count("--viewers", 200, "Connections that join the room and receive the chat (0: only the chatters, who all receive too)", min: 0);
 
         public Option<int> Chatters { get; } = OptionFactory.Count("--chatters", 20, "Connections that send the chat, each a distinct user (they join the room too)");
 

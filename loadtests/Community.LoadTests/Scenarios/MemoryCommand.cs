@@ -145,7 +145,7 @@ public static class MemoryCommand
                     new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
                     async (i, ct) =>
                     {
-                        var client = LiveClients.Create(context.System, context.Url, tokens[i % tokens.Length]);
+                        var client = LiveClients.Create(context.System, context.Receiver, context.Url, tokens[i % tokens.Length]);
                         clients.Add(client);
                         await client.StartAsync(null, _ => { }, ct);
                     });

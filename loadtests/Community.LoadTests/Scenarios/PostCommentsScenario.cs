@@ -4,7 +4,6 @@ using Community.LoadTests.Cli;
 using Community.LoadTests.Client;
 using Community.LoadTests.Metrics;
 using Community.LoadTests.Workload;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Community.LoadTests.Scenarios;
 
@@ -19,8 +18,8 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
     public const string CommandName = "post-comments";
     public const string FanoutCommandName = "post-fanout";
 
-    private readonly ConcurrentBag<HubConnection> _watchers = [];
-    private readonly ConcurrentBag<HubConnection> _commenters = [];
+    private readonly ConcurrentBag<IHubClient> _watchers = [];
+    private readonly ConcurrentBag<IHubClient> _commenters = [];
     private readonly ConcurrentBag<StreamSubscriber> _subscribers = [];
     private readonly ConcurrentBag<string> _postIds = [];
     private string? _creatorToken;
@@ -51,8 +50,8 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
 
     protected override IReadOnlyDictionary<string, int> ConnectedCounts() => new Dictionary<string, int>
     {
-        ["watchers"] = _watchers.Count(w => w.State == HubConnectionState.Connected),
-        ["commenters"] = _commenters.Count(c => c.State == HubConnectionState.Connected),
+        ["watchers"] = _watchers.Count(w => w.Connected),
+        ["commenters"] = _commenters.Count(c => c.Connected),
     };
 
     protected override async Task<StreamWrite> SetUpAsync(CommunityApi api, StreamLoad load, string runId, CancellationToken cancellationToken)
@@ -78,16 +77,12 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
                 var postId = posts[i % posts.Length];
                 var subscriber = load.AddSubscriber("watcher");
                 _subscribers.Add(subscriber);
-                var connection = HubConnections.Create(Context.Url, watcherTokens[i]);
+                var connection = HubClients.Create(Context.Receiver, Context.Url, watcherTokens[i]);
                 _watchers.Add(connection);
-                connection.On<CommentMessage>(HubNames.CommentAdded, c => subscriber.OnItem(c.PostId, c.Seq, c.Text, System.Diagnostics.Stopwatch.GetTimestamp()));
-                connection.Closed += ex =>
-                {
-                    subscriber.OnClosed(ex?.Message);
-                    return Task.CompletedTask;
-                };
+                connection.Deliver(StreamEvent.CommentAdded, subscriber);
+                connection.OnClosed(subscriber.OnClosed);
                 await connection.StartAsync(ct);
-                var catchUp = await connection.InvokeAsync<CommentCatchUp>(HubNames.SubscribePost, postId, 0L, ct);
+                var catchUp = await connection.InvokeAsync<CommentCatchUp>(HubNames.SubscribePost, [postId, 0L], ct);
                 // What the subscribe answer returned counts as delivered, through the last seq it saw (unless it was capped).
                 subscriber.Expect(postId, catchUp.HasMore ? catchUp.Missed.Select(c => c.Seq).DefaultIfEmpty(0).Max() : catchUp.LastSeq);
             });
@@ -98,16 +93,14 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
             new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
             async (token, ct) =>
             {
-                var connection = HubConnections.Create(Context.Url, token);
-                connection.Closed += ex =>
+                var connection = HubClients.Create(Context.Receiver, Context.Url, token);
+                connection.OnClosed(reason =>
                 {
                     if (!_closing)
                     {
-                        errors.Add("commenter connection closed", ex?.Message ?? "closed by the server without an error");
+                        errors.Add("commenter connection closed", reason ?? "closed by the server without an error");
                     }
-
-                    return Task.CompletedTask;
-                };
+                });
                 _commenters.Add(connection);
                 await connection.StartAsync(ct);
             });
@@ -116,7 +109,7 @@ public sealed class PostCommentsScenario(string name, PostCommentsSettings setti
         return async (n, clientId, text, ct) =>
         {
             var comment = await commenters[n % commenters.Length].InvokeAsync<CommentMessage>(
-                HubNames.Comment, posts[n % posts.Length], text, null, clientId, ct);
+                HubNames.Comment, [posts[n % posts.Length], text, null, clientId], ct);
             return new StreamAck(comment.PostId, comment.Seq);
         };
     }

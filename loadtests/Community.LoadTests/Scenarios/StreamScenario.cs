@@ -69,6 +69,7 @@ public abstract class StreamScenario(DriverContext context, RunSettings run) : I
             Url = context.Url.ToString(),
             RunId = RunIds.New(),
             Parameters = Parameters,
+            Receiver = context.System == SystemKind.SocketIo ? "socket.io client" : HubClients.Name(context.Receiver),
         };
         var server = context.ServerPid is { } pid ? new ServerProcess(pid) : null;
         if (server is not null)

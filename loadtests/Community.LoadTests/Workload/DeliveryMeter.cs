@@ -28,7 +28,11 @@ public sealed class DeliveryMeter
     /// Records the first delivery of an item to one receiver. Its latency counts toward the phase's figures only when it
     /// was sent inside the phase's measured window, so a straggler of an earlier step cannot pollute a later one.
     /// </summary>
-    public void RecordFirstDelivery(string? text, long receivedTimestamp)
+    public void RecordFirstDelivery(string? text, long receivedTimestamp) =>
+        RecordFirstDelivery(new ItemStamp(text), receivedTimestamp);
+
+    /// <inheritdoc cref="RecordFirstDelivery(string?, long)"/>
+    public void RecordFirstDelivery(in ItemStamp stamp, long receivedTimestamp)
     {
         var phase = Volatile.Read(ref _phase);
         Interlocked.Increment(ref phase.Delivered);
@@ -37,9 +41,9 @@ public sealed class DeliveryMeter
             Interlocked.Increment(ref phase.DeliveredInWindow);
         }
 
-        if (SendStamp.TryParse(text, out var sentTimestamp, out var measured))
+        if (stamp.Stamped)
         {
-            phase.Latency.Record(sentTimestamp, receivedTimestamp, measured && phase.Window.Contains(sentTimestamp));
+            phase.Latency.Record(stamp.SentTimestamp, receivedTimestamp, stamp.Measured && phase.Window.Contains(stamp.SentTimestamp));
         }
         else
         {
@@ -57,4 +61,21 @@ public sealed class DeliveryMeter
 
         public LatencyRecorder Latency { get; } = new();
     }
+}
+
+/// <summary>
+/// What an item's text told about its send (<see cref="SendStamp"/>): parsed by whoever received it, from a string (the
+/// SignalR and Socket.IO clients) or straight from the wire's UTF-8 bytes (the raw receiver).
+/// </summary>
+public readonly record struct ItemStamp(bool Stamped, long SentTimestamp, bool Measured)
+{
+    public static readonly ItemStamp None = default;
+
+    public ItemStamp(string? text)
+        : this(SendStamp.TryParse(text, out var sent, out var measured), sent, measured)
+    {
+    }
+
+    public static ItemStamp FromUtf8(ReadOnlySpan<byte> text) =>
+        SendStamp.TryParse(text, out var sent, out var measured) ? new ItemStamp(true, sent, measured) : None;
 }

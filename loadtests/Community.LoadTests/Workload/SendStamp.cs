@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 
 namespace Community.LoadTests.Workload;
@@ -34,6 +35,34 @@ public static class SendStamp
         }
 
         measured = flag == 'm';
+        return true;
+    }
+
+    /// <summary>
+    /// The same parse over the UTF-8 bytes of the text as they came off the wire (the raw receiver's path: no string).
+    /// The stamp is ASCII, so a byte is a character here.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> text, out long sendTimestamp, out bool measured)
+    {
+        sendTimestamp = 0;
+        measured = false;
+        if (!text.StartsWith("lt "u8) || text.Length < Prefix.Length + 4 || text[^2] != (byte)' ')
+        {
+            return false;
+        }
+
+        var flag = text[^1];
+        var body = text[..^2];
+        var space = body.LastIndexOf((byte)' ');
+        if (flag is not ((byte)'m' or (byte)'w') || space < Prefix.Length
+            || !Utf8Parser.TryParse(body[(space + 1)..], out sendTimestamp, out var consumed) || consumed != body.Length - space - 1
+            || sendTimestamp < 0 || body[space + 1] is (byte)'-' or (byte)'+')
+        {
+            sendTimestamp = 0;
+            return false;
+        }
+
+        measured = flag == (byte)'m';
         return true;
     }
 }

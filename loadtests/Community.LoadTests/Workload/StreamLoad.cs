@@ -268,7 +268,12 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
                 tallies.FirstOrDefault(t => t.Lost > 0)?.FirstMissing ?? []),
             Errors = Errors.Since(errorsBefore),
             Driver = new DriverFigures(
-                Environment.ProcessorCount, phase.PacingLag.Summarize(), Math.Round(cpuCores, 2), Interlocked.Read(ref phase.PoolQueueMax), false),
+                Environment.ProcessorCount,
+                phase.PacingLag.Summarize(),
+                Math.Round(cpuCores, 2),
+                Interlocked.Read(ref phase.PoolQueueMax),
+                false,
+                CpuVerdict.MicrosPerDelivery(cpuCores, window.Rate(Meter.DeliveredInWindow))),
             Server = phase.ServerFigures(_server),
             Storage = phase.StorageFigures(Interlocked.Read(ref phase.AckedInWindow)),
         };

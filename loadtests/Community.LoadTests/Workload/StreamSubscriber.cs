@@ -8,12 +8,24 @@ namespace Community.LoadTests.Workload;
 /// reports first deliveries to the run's <see cref="DeliveryMeter"/>. The transport calls <see cref="OnItem"/> from its
 /// event handler and <see cref="OnClosed"/> when the connection drops. Thread-safe.
 /// </summary>
-public sealed class StreamSubscriber(string role, DeliveryMeter meter, ErrorCounter errors)
+public sealed class StreamSubscriber
 {
+    private readonly string _role;
+    private readonly DeliveryMeter _meter;
+    private readonly ErrorCounter _errors;
     private readonly Dictionary<string, SequenceTracker> _trackers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SequenceTracker>.AlternateLookup<ReadOnlySpan<char>> _trackersBySpan;
     private readonly Lock _lock = new();
     private volatile bool _closing;
     private volatile bool _disconnected;
+
+    public StreamSubscriber(string role, DeliveryMeter meter, ErrorCounter errors)
+    {
+        _role = role;
+        _meter = meter;
+        _errors = errors;
+        _trackersBySpan = _trackers.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>Whether the connection dropped before the run ended.</summary>
     public bool Disconnected => _disconnected;
@@ -48,12 +60,19 @@ public sealed class StreamSubscriber(string role, DeliveryMeter meter, ErrorCoun
     }
 
     /// <summary>An item arrived. Items of streams it does not expect (yet) are ignored.</summary>
-    public void OnItem(string streamId, long seq, string? text, long receivedTimestamp)
+    public void OnItem(string streamId, long seq, string? text, long receivedTimestamp) =>
+        OnItem(streamId.AsSpan(), seq, new ItemStamp(text), receivedTimestamp);
+
+    /// <summary>
+    /// An item arrived, its stream id as characters and its stamp already parsed: the raw receiver's path, which looks
+    /// the stream up without making a string of its id.
+    /// </summary>
+    public void OnItem(ReadOnlySpan<char> streamId, long seq, in ItemStamp stamp, long receivedTimestamp)
     {
         SequenceObservation observation;
         lock (_lock)
         {
-            if (!_trackers.TryGetValue(streamId, out var tracker))
+            if (!_trackersBySpan.TryGetValue(streamId, out var tracker))
             {
                 return;
             }
@@ -64,10 +83,10 @@ public sealed class StreamSubscriber(string role, DeliveryMeter meter, ErrorCoun
         switch (observation)
         {
             case SequenceObservation.InOrder or SequenceObservation.OutOfOrder:
-                meter.RecordFirstDelivery(text, receivedTimestamp);
+                _meter.RecordFirstDelivery(stamp, receivedTimestamp);
                 break;
             case SequenceObservation.Invalid:
-                errors.Add(role, $"item with invalid seq {seq}");
+                _errors.Add(_role, $"item with invalid seq {seq}");
                 break;
         }
     }
@@ -80,7 +99,7 @@ public sealed class StreamSubscriber(string role, DeliveryMeter meter, ErrorCoun
         if (!_closing)
         {
             _disconnected = true;
-            errors.Add($"{role} connection closed", reason ?? "closed by the server without an error");
+            _errors.Add($"{_role} connection closed", reason ?? "closed by the server without an error");
         }
     }
 

@@ -24,6 +24,7 @@ public static class PeerApp
         builder.Services.AddSingleton<PeerState>();
         builder.Services.AddSingleton<Membership>();
         builder.Services.AddSingleton<IDeliveryFaults, NoFaults>();
+        builder.Services.AddSingleton<HeldDeliveries>();
         builder.Services.AddHostedService<CampaignPusher>();
         configureServices?.Invoke(builder.Services);
 

@@ -6,7 +6,7 @@ namespace Community.LoadTests.Peers.BareSignalR;
 /// <c>/hubs/community</c> with Community's method and event names, relaying in memory: no storage, no ordering service,
 /// no scoring. Arguments bind by position as on Community (optional ones are passed as null).
 /// </summary>
-public sealed class RelayHub(PeerState state, Membership membership, IDeliveryFaults faults) : Hub
+public sealed class RelayHub(PeerState state, Membership membership, IDeliveryFaults faults, HeldDeliveries held) : Hub
 {
     private const int MaxText = 2_000;
     private const int MaxClientId = 64;
@@ -162,19 +162,32 @@ public sealed class RelayHub(PeerState state, Membership membership, IDeliveryFa
     public Task UnwatchCampaign(string campaignId) =>
         Groups.RemoveFromGroupAsync(Context.ConnectionId, Topics.Campaign(campaignId));
 
-    /// <summary>Sends to the whole group, unless a test's fault plan says one member misses it or gets it twice.</summary>
+    /// <summary>
+    /// Sends to the whole group, unless a test's fault plan says one member misses it, gets it twice, or gets it only
+    /// after the topic's next item. Runs under the stream's lock, so "after" holds on the wire.
+    /// </summary>
     private Task Publish(string streamId, long seq, string topic, string method, object item)
     {
         var fault = faults.Plan(streamId, seq);
         var victim = fault == DeliveryFault.None ? null : membership.Victim(topic);
-        return (fault, victim) switch
+        var sent = (fault, victim) switch
         {
-            (DeliveryFault.DropForOne, not null) => Clients.GroupExcept(topic, [victim]).SendAsync(method, item),
+            (DeliveryFault.DropForOne or DeliveryFault.HoldBackForOne, not null) => Clients.GroupExcept(topic, [victim]).SendAsync(method, item),
             (DeliveryFault.DuplicateForOne, not null) => Task.WhenAll(
                 Clients.Group(topic).SendAsync(method, item),
                 Clients.Client(victim).SendAsync(method, item)),
             _ => Clients.Group(topic).SendAsync(method, item),
         };
+        if (fault == DeliveryFault.HoldBackForOne && victim is not null)
+        {
+            held.Hold(topic, victim, method, item);
+        }
+        else if (held.TryTake(topic, out var late))
+        {
+            sent = Task.WhenAll(sent, Clients.Client(late.ConnectionId).SendAsync(late.Method, late.Item));
+        }
+
+        return sent;
     }
 
     private LiveRoom Room(string liveId) =>

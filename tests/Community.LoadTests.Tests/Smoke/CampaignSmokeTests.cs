@@ -29,7 +29,7 @@ public class CampaignSmokeTests
     [Fact]
     public async Task A_share_not_counted_and_one_counted_twice_are_reported_as_exactly_one_lost_and_one_duplicated()
     {
-        await using var peer = await InProcessPeer.StartAsync(new DropOneDuplicateOne());
+        await using var peer = await InProcessPeer.StartAsync(new DropOneDuplicateOneReorderOne());
 
         var report = await Tiny.RunAsync(new CampaignScenario(Campaign, Tiny.Context(peer), Tiny.Run));
 

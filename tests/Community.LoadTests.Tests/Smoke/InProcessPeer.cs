@@ -41,14 +41,16 @@ public sealed class InProcessPeer : IAsyncDisposable
 }
 
 /// <summary>
-/// A peer that misbehaves exactly twice: the first stream to reach seq 3 is not delivered to one of its receivers, and
-/// the first to reach seq 5 is delivered twice to one; of reactions, the 3rd is acknowledged but not counted and a later
-/// one on another post is counted twice. A correct driver reports exactly 1 lost and 1 duplicated.
+/// A peer that misbehaves exactly three times: the first stream to reach seq 3 is not delivered to one of its receivers,
+/// the first to reach seq 5 is delivered twice to one, and the first to reach seq 7 reaches one only after its seq 8; of
+/// reactions, the 3rd is acknowledged but not counted and a later one on another post is counted twice. A correct
+/// driver reports exactly 1 lost, 1 duplicated and 1 out of order (for reactions: 1 lost, 1 duplicated).
 /// </summary>
-public sealed class DropOneDuplicateOne : IDeliveryFaults
+public sealed class DropOneDuplicateOneReorderOne : IDeliveryFaults
 {
     private int _dropped;
     private int _duplicated;
+    private int _reordered;
     private int _reactions;
     private int _doubled;
     private string? _uncountedPost;
@@ -57,6 +59,7 @@ public sealed class DropOneDuplicateOne : IDeliveryFaults
     {
         3 when Interlocked.Exchange(ref _dropped, 1) == 0 => DeliveryFault.DropForOne,
         5 when Interlocked.Exchange(ref _duplicated, 1) == 0 => DeliveryFault.DuplicateForOne,
+        7 when Interlocked.Exchange(ref _reordered, 1) == 0 => DeliveryFault.HoldBackForOne,
         _ => DeliveryFault.None,
     };
 

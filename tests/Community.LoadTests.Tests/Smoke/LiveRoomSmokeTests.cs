@@ -1,3 +1,4 @@
+using Community.LoadTests.Client;
 using Community.LoadTests.Scenarios;
 using Community.LoadTests.Workload;
 
@@ -7,12 +8,14 @@ public class LiveRoomSmokeTests
 {
     private static readonly LiveRoomSettings Room = new(Viewers: 5, Chatters: 2);
 
-    [Fact]
-    public async Task Against_the_bare_SignalR_peer_every_viewer_gets_every_chat_message_once_in_order()
+    [Theory]
+    [InlineData(ReceiverKind.Raw)]
+    [InlineData(ReceiverKind.SignalR)]
+    public async Task Against_the_bare_SignalR_peer_every_viewer_gets_every_chat_message_once_in_order(ReceiverKind receiver)
     {
         await using var peer = await InProcessPeer.StartAsync();
 
-        var report = await Tiny.RunAsync(new LiveRoomScenario(Room, Tiny.Context(peer), Tiny.Run));
+        var report = await Tiny.RunAsync(new LiveRoomScenario(Room, Tiny.Context(peer, receiver), Tiny.Run));
 
         Tiny.AssertClean(report);
         var phase = report.Phases[0];
@@ -22,14 +25,16 @@ public class LiveRoomSmokeTests
         Assert.Equal(phase.Sends.SentMeasured * 7, phase.DeliveryLatencyMs.Count);
     }
 
-    [Fact]
-    public async Task A_dropped_and_a_duplicated_chat_delivery_are_reported_as_exactly_one_lost_and_one_duplicated()
+    [Theory]
+    [InlineData(ReceiverKind.Raw)]
+    [InlineData(ReceiverKind.SignalR)]
+    public async Task A_dropped_a_duplicated_and_a_reordered_chat_delivery_are_reported_as_exactly_one_lost_one_duplicated_and_one_out_of_order(ReceiverKind receiver)
     {
-        await using var peer = await InProcessPeer.StartAsync(new DropOneDuplicateOne());
+        await using var peer = await InProcessPeer.StartAsync(new DropOneDuplicateOneReorderOne());
 
-        var report = await Tiny.RunAsync(new LiveRoomScenario(Room, Tiny.Context(peer), Tiny.Run));
+        var report = await Tiny.RunAsync(new LiveRoomScenario(Room, Tiny.Context(peer, receiver), Tiny.Run));
 
-        Tiny.AssertOneLostOneDuplicated(report);
+        Tiny.AssertOneLostOneDuplicatedOneReordered(report);
     }
 
     [Fact]

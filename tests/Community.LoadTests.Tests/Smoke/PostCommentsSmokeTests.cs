@@ -1,3 +1,4 @@
+using Community.LoadTests.Client;
 using Community.LoadTests.Scenarios;
 
 namespace Community.LoadTests.Tests.Smoke;
@@ -6,25 +7,29 @@ public class PostCommentsSmokeTests
 {
     private static readonly PostCommentsSettings Posts = new(Posts: 2, WatchersPerPost: 2, Commenters: 2);
 
-    [Fact]
-    public async Task Against_the_bare_SignalR_peer_every_watcher_gets_every_comment_of_its_post_once_in_order()
+    [Theory]
+    [InlineData(ReceiverKind.Raw)]
+    [InlineData(ReceiverKind.SignalR)]
+    public async Task Against_the_bare_SignalR_peer_every_watcher_gets_every_comment_of_its_post_once_in_order(ReceiverKind receiver)
     {
         await using var peer = await InProcessPeer.StartAsync();
 
-        var report = await Tiny.RunAsync(new PostCommentsScenario(PostCommentsScenario.CommandName, Posts, Tiny.Context(peer), Tiny.Run));
+        var report = await Tiny.RunAsync(new PostCommentsScenario(PostCommentsScenario.CommandName, Posts, Tiny.Context(peer, receiver), Tiny.Run));
 
         Tiny.AssertClean(report);
         // Two watchers per post: every comment reaches two receivers.
         Assert.Equal(report.Phases[0].Sends.Acked * 2, report.Phases[0].Delivery.Delivered);
     }
 
-    [Fact]
-    public async Task A_dropped_and_a_duplicated_comment_delivery_are_reported_as_exactly_one_lost_and_one_duplicated()
+    [Theory]
+    [InlineData(ReceiverKind.Raw)]
+    [InlineData(ReceiverKind.SignalR)]
+    public async Task A_dropped_a_duplicated_and_a_reordered_comment_delivery_are_reported_as_exactly_one_lost_one_duplicated_and_one_out_of_order(ReceiverKind receiver)
     {
-        await using var peer = await InProcessPeer.StartAsync(new DropOneDuplicateOne());
+        await using var peer = await InProcessPeer.StartAsync(new DropOneDuplicateOneReorderOne());
 
-        var report = await Tiny.RunAsync(new PostCommentsScenario(PostCommentsScenario.CommandName, Posts, Tiny.Context(peer), Tiny.Run));
+        var report = await Tiny.RunAsync(new PostCommentsScenario(PostCommentsScenario.CommandName, Posts, Tiny.Context(peer, receiver), Tiny.Run));
 
-        Tiny.AssertOneLostOneDuplicated(report);
+        Tiny.AssertOneLostOneDuplicatedOneReordered(report);
     }
 }

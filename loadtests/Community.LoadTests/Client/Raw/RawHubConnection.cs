@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Community.LoadTests.Workload;
+
+namespace Community.LoadTests.Client.Raw;
+
+/// <summary>
+/// A hub connection over a bare <see cref="ClientWebSocket"/> that speaks the SignalR JSON protocol itself: the
+/// receiver the driver uses by default, because it costs a fraction of the SignalR .NET client per delivery. One receive
+/// loop per connection reads into a pooled buffer, timestamps each frame on arrival, splits it at 0x1E and hands each
+/// push of the registered event to its <see cref="StreamSubscriber"/> as (stream id, seq, stamp) scanned straight from
+/// the bytes (<see cref="HubRecords"/>): no message objects, no strings. Invocations (joins, subscribes, sends) go
+/// over the same socket and are matched to their completions by invocation id. It sends a ping every
+/// <see cref="PingInterval"/> so that the server's client timeout does not close a connection that only listens.
+/// </summary>
+public sealed class RawHubConnection : IHubClient
+{
+    public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(10);
+
+    private const int ReceiveBufferBytes = 16 * 1024;
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Uri _url;
+    private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private byte[] _eventName = [];
+    private byte[] _streamIdProperty = [];
+    private StreamSubscriber? _subscriber;
+    private Action<string?>? _closed;
+    private Task? _receiveLoop;
+    private Timer? _ping;
+    private long _nextInvocationId;
+    private volatile bool _handshakeDone;
+    private volatile bool _disposing;
+
+    public RawHubConnection(Uri baseUrl, string token)
+    {
+        var hub = new UriBuilder(new Uri(baseUrl, HubNames.Path))
+        {
+            Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Query = "access_token=" + Uri.EscapeDataString(token),
+        };
+        _url = hub.Uri;
+    }
+
+    public bool Connected => _handshakeDone && _socket.State == WebSocketState.Open;
+
+    public void Deliver(StreamEvent streamEvent, StreamSubscriber subscriber)
+    {
+        _eventName = Encoding.UTF8.GetBytes(streamEvent.Name);
+        _streamIdProperty = Encoding.UTF8.GetBytes(streamEvent.StreamIdProperty);
+        _subscriber = subscriber;
+    }
+
+    public void OnClosed(Action<string?> handler) => _closed = handler;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _socket.ConnectAsync(_url, cancellationToken);
+        _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        await SendAsync(HubRecords.Handshake.ToArray(), cancellationToken);
+        await _handshake.Task.WaitAsync(cancellationToken);
+        _ping = new Timer(static state => _ = ((RawHubConnection)state!).PingAsync(), this, PingInterval, PingInterval);
+    }
+
+    public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextInvocationId);
+        var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        try
+        {
+            await SendAsync(HubRecords.Invocation(id, method, arguments), cancellationToken);
+            using var cancel = cancellationToken.Register(static s => ((TaskCompletionSource<JsonElement>)s!).TrySetCanceled(), answer);
+            var result = await answer.Task;
+            return HubRecords.Deserialize<T>(result)
+                ?? throw new InvalidOperationException($"{method} answered without a result.");
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposing = true;
+        if (_ping is not null)
+        {
+            await _ping.DisposeAsync();
+        }
+
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout);
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // Already broken or too slow to close: disposing below aborts it.
+            }
+        }
+
+        if (_receiveLoop is not null)
+        {
+            await _receiveLoop.WaitAsync(CloseTimeout, CancellationToken.None).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+
+        _socket.Dispose();
+        _sendLock.Dispose();
+    }
+
+    /// <summary>
+    /// Sends one or more whole records. Not cancellable once on the wire: cancelling a WebSocket send aborts the socket,
+    /// and a write given up by the driver must not take the connection down with it.
+    /// </summary>
+    private async Task SendAsync(byte[] records, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(records, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task PingAsync()
+    {
+        try
+        {
+            await SendAsync(HubRecords.Ping.ToArray(), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The socket is closing or broken: the receive loop reports that once, with its reason.
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
+        var filled = 0;
+        string? reason = null;
+        try
+        {
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    // A record longer than the buffer (a long catch-up answer): grow, keeping what arrived.
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var received = await _socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None);
+                var receivedAt = Stopwatch.GetTimestamp();
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    reason ??= _socket.CloseStatusDescription is { Length: > 0 } description
+                        ? description
+                        : $"closed by the server ({_socket.CloseStatus})";
+                    break;
+                }
+
+                filled += received.Count;
+                var consumed = ProcessRecords(buffer.AsSpan(0, filled), receivedAt, ref reason);
+                if (consumed > 0)
+                {
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or JsonException)
+        {
+            reason ??= ex.Message;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        Ended(reason ?? "closed");
+    }
+
+    /// <summary>Handles every complete record in <paramref name="data"/>; returns the bytes consumed.</summary>
+    private int ProcessRecords(ReadOnlySpan<byte> data, long receivedAt, ref string? closeReason)
+    {
+        Span<char> streamId = stackalloc char[HubRecords.MaxStreamIdChars];
+        var consumed = 0;
+        int end;
+        while ((end = data[consumed..].IndexOf(HubRecords.Separator)) >= 0)
+        {
+            var record = data.Slice(consumed, end);
+            consumed += end + 1;
+            if (!_handshakeDone)
+            {
+                Handshaken(record);
+                continue;
+            }
+
+            var read = HubRecords.Read(record, _streamIdProperty, streamId);
+            switch (read.Type)
+            {
+                case HubRecords.InvocationType when _subscriber is not null && read.StreamIdLength >= 0 && read.Target.SequenceEqual(_eventName):
+                    _subscriber.OnItem(streamId[..read.StreamIdLength], read.Seq, read.Stamp, receivedAt);
+                    break;
+                case HubRecords.CompletionType:
+                    Complete(record, read.InvocationId, read.HasError);
+                    break;
+                case HubRecords.CloseType:
+                    closeReason ??= HubRecords.Error(record) ?? "the server closed the hub connection";
+                    break;
+            }
+        }
+
+        return consumed;
+    }
+
+    private void Handshaken(ReadOnlySpan<byte> record)
+    {
+        if (HubRecords.Error(record) is { } error)
+        {
+            _handshake.TrySetException(new InvalidOperationException($"hub handshake refused: {error}"));
+            return;
+        }
+
+        _handshakeDone = true;
+        _handshake.TrySetResult();
+    }
+
+    private void Complete(ReadOnlySpan<byte> record, ReadOnlySpan<byte> invocationId, bool hasError)
+    {
+        if (!long.TryParse(Encoding.UTF8.GetString(invocationId), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            || !_pending.TryGetValue(id, out var answer))
+        {
+            return;
+        }
+
+        if (hasError)
+        {
+            answer.TrySetException(new InvalidOperationException(HubRecords.Error(record)));
+        }
+        else
+        {
+            answer.TrySetResult(HubRecords.Result(record));
+        }
+    }
+
+    private void Ended(string reason)
+    {
+        _handshake.TrySetException(new InvalidOperationException($"hub connection closed before its handshake: {reason}"));
+        foreach (var answer in _pending.Values)
+        {
+            answer.TrySetException(new InvalidOperationException($"hub connection closed: {reason}"));
+        }
+
+        if (!_disposing)
+        {
+            _closed?.Invoke(reason);
+        }
+    }
+}
