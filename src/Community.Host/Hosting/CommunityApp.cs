@@ -58,6 +58,7 @@ public static class CommunityApp
         });
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RealtimeMetrics>();
+        builder.Services.AddSingleton<DeliveryLanes>();
         // Every event from grains leaves through the connections' outboxes; the default manager keeps serving the hub itself.
         builder.Services.AddSingleton<RealtimeConnections>();
         builder.Services.AddSingleton<HubLifetimeManager<CommunityHub>>(sp => sp.GetRequiredService<RealtimeConnections>());

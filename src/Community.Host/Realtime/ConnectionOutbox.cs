@@ -9,7 +9,7 @@ namespace Community.Host.Realtime;
 /// closed as a slow consumer: it costs only itself, never the writer that feeds every other connection.
 /// The close message says why and allows reconnecting; the client resumes with <c>afterSeq</c> and loses nothing.
 /// </summary>
-public sealed partial class ConnectionOutbox(HubConnectionContext connection, RealtimeOptions options, TimeProvider time, RealtimeMetrics metrics, ILogger logger)
+public sealed partial class ConnectionOutbox(HubConnectionContext connection, int lane, RealtimeOptions options, TimeProvider time, RealtimeMetrics metrics, ILogger logger)
 {
     public const string SlowConsumerReason =
         "Connection closed: slow consumer. This client fell behind the events sent to it; reconnect and resubscribe with afterSeq to resume.";
@@ -22,6 +22,9 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, Re
     private bool _closing;
 
     public string ConnectionId => connection.ConnectionId;
+
+    /// <summary>The <see cref="DeliveryLanes"/> lane that writes every event to this connection.</summary>
+    public int Lane => lane;
 
     public string? UserId => connection.UserIdentifier;
 

@@ -29,6 +29,7 @@ public sealed partial class HostRelay : IRealtimeRelay
     private readonly RealtimeMetrics _metrics;
     private readonly ILogger<HostRelay> _logger;
     private readonly ResiliencePipeline _fetchRetry;
+    private readonly DeliveryLanes _lanes;
 
     // Grows with every topic's first subscriber here; stamps the host's answers so a source can order them.
     private long _stamp;
@@ -40,8 +41,10 @@ public sealed partial class HostRelay : IRealtimeRelay
         ILocalSiloDetails silo,
         Microsoft.Extensions.Options.IOptions<RealtimeOptions> options,
         RealtimeMetrics metrics,
+        DeliveryLanes lanes,
         ILogger<HostRelay> logger)
     {
+        _lanes = lanes;
         _grains = grains;
         _connections = connections;
         _registry = registry;
@@ -111,7 +114,7 @@ public sealed partial class HostRelay : IRealtimeRelay
                 var outboxes = _connections.OfUser(evt.Topic[Topics.UserPrefix.Length..]);
                 if (outboxes.Length > 0)
                 {
-                    Send(Serialize(evt), outboxes);
+                    Send([evt], _lanes.ByLane(outboxes));
                 }
 
                 continue;
@@ -162,6 +165,7 @@ public sealed partial class HostRelay : IRealtimeRelay
                 if (added && !state.Subscribers.Contains(outbox))
                 {
                     state.Subscribers = [.. state.Subscribers, outbox];
+                    state.ByLane = _lanes.ByLane(state.Subscribers);
                 }
 
                 if (state.Attached is null || state.Attached.IsFaulted || state.Attached.IsCanceled)
@@ -197,7 +201,7 @@ public sealed partial class HostRelay : IRealtimeRelay
                     _ = FetchAsync(topic, state, missing);
                 }
 
-                Send(forward, state.Subscribers);
+                Send(forward, state.ByLane);
             }
 
             done.SetResult();
@@ -224,7 +228,7 @@ public sealed partial class HostRelay : IRealtimeRelay
                 _ = FetchAsync(topic, state, missing);
             }
 
-            Send(forward, state.Subscribers);
+            Send(forward, state.ByLane);
             return true;
         }
     }
@@ -257,7 +261,7 @@ public sealed partial class HostRelay : IRealtimeRelay
                 _ = FetchAsync(topic, state, next);
             }
 
-            Send(forward, state.Subscribers);
+            Send(forward, state.ByLane);
         }
     }
 
@@ -281,6 +285,7 @@ public sealed partial class HostRelay : IRealtimeRelay
         lock (state.Lock)
         {
             state.Subscribers = [.. state.Subscribers.Where(s => s != outbox)];
+            state.ByLane = _lanes.ByLane(state.Subscribers);
             if (state.Subscribers.Length == 0)
             {
                 // A later subscriber starts a new state, attaches afresh and takes its own baseline.
@@ -290,19 +295,26 @@ public sealed partial class HostRelay : IRealtimeRelay
         }
     }
 
-    private static void Send(List<RealtimeEvent> events, ConnectionOutbox[] outboxes)
+    // Hands the events to the lanes of the connections that follow them; never waits for a write.
+    private void Send(IReadOnlyList<RealtimeEvent> events, ConnectionOutbox[][] byLane)
     {
-        foreach (var evt in events)
+        if (events.Count == 0)
         {
-            Send(Serialize(evt), outboxes);
+            return;
         }
-    }
 
-    private static void Send(SerializedHubMessage message, ConnectionOutbox[] outboxes)
-    {
-        foreach (var outbox in outboxes)
+        var messages = new SerializedHubMessage[events.Count];
+        for (var i = 0; i < messages.Length; i++)
         {
-            outbox.Send(message);
+            messages[i] = Serialize(events[i]);
+        }
+
+        for (var lane = 0; lane < byLane.Length; lane++)
+        {
+            if (byLane[lane].Length > 0)
+            {
+                _lanes.Post(lane, messages, byLane[lane]);
+            }
         }
     }
 
@@ -314,6 +326,8 @@ public sealed partial class HostRelay : IRealtimeRelay
         public Lock Lock { get; } = new();
 
         public ConnectionOutbox[] Subscribers { get; set; } = [];
+
+        public ConnectionOutbox[][] ByLane { get; set; } = [];
 
         public StreamOrder Order { get; } = new();
 

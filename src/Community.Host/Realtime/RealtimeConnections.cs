@@ -19,11 +19,13 @@ public sealed class RealtimeConnections : DefaultHubLifetimeManager<CommunityHub
     private readonly TimeProvider _time;
     private readonly RealtimeMetrics _metrics;
     private readonly ILogger<ConnectionOutbox> _outboxLogger;
+    private readonly DeliveryLanes _lanes;
 
     public RealtimeConnections(
         IOptions<RealtimeOptions> options,
         TimeProvider time,
         RealtimeMetrics metrics,
+        DeliveryLanes lanes,
         ILogger<DefaultHubLifetimeManager<CommunityHub>> logger,
         ILogger<ConnectionOutbox> outboxLogger)
         : base(logger)
@@ -32,6 +34,7 @@ public sealed class RealtimeConnections : DefaultHubLifetimeManager<CommunityHub
         _time = time;
         _metrics = metrics;
         _outboxLogger = outboxLogger;
+        _lanes = lanes;
         metrics.Observe(() => _byId.Count, () => _byId.Values.Sum(o => o.PendingBytes));
     }
 
@@ -40,7 +43,7 @@ public sealed class RealtimeConnections : DefaultHubLifetimeManager<CommunityHub
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
-        var outbox = new ConnectionOutbox(connection, _options, _time, _metrics, _outboxLogger);
+        var outbox = new ConnectionOutbox(connection, _lanes.Assign(), _options, _time, _metrics, _outboxLogger);
         _byId[connection.ConnectionId] = outbox;
         if (outbox.UserId is { } user)
         {
