@@ -28,6 +28,12 @@ public sealed class LoadReport : IScenarioReport
     /// <summary>The scenario's knobs as given on the command line.</summary>
     public required object Parameters { get; init; }
 
+    /// <summary>
+    /// The clients that joined and then stopped reading (<c>live-room --stalled</c>), and how many the server had closed
+    /// by the end; null when the run had none (or ended before they were checked).
+    /// </summary>
+    public StalledFigures? Stalled { get; set; }
+
     /// <summary>Setup succeeded and every phase ran to its end (not cancelled, no driver failure).</summary>
     public bool Completed { get; set; }
 
@@ -62,6 +68,10 @@ public sealed class LoadReport : IScenarioReport
         writer.WriteLine();
         writer.WriteLine(Invariant($"{Scenario} against {System} at {Url}  run {RunId}"));
         writer.WriteLine($"  parameters: {ParameterText.Describe(Parameters)}{(Receiver is null ? "" : $"; receiver {Receiver}")}");
+        if (Stalled is not null)
+        {
+            writer.WriteLine($"  {Stalled.Describe()}");
+        }
         if (Failure is not null)
         {
             writer.WriteLine($"  FAILURE: {Failure}");

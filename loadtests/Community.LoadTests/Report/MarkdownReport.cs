@@ -159,6 +159,10 @@ public static class MarkdownReport
     {
         md.AppendLine(Invariant($"- run `{r.RunId}`, {r.StartedAt:yyyy-MM-dd HH:mm:ss} to {r.FinishedAt:HH:mm:ss} UTC, against {r.Url}"));
         md.AppendLine(Invariant($"- parameters: {ParameterText.Describe(r.Parameters)}{(r.Receiver is null ? "" : $"; receiver {r.Receiver}")}"));
+        if (r.Stalled is { } stalled)
+        {
+            md.AppendLine(Invariant($"- {stalled.Describe()}"));
+        }
         md.AppendLine(Invariant($"- setup {r.Setup.Seconds:0.0} s: {string.Join(", ", r.Setup.Connected.Select(kv => $"{kv.Value}/{r.Setup.Expected.GetValueOrDefault(kv.Key)} {kv.Key}"))}"));
         if (r.Server is { } server)
         {

@@ -187,7 +187,7 @@ public static class CompareCommand
                 FinishedAt = DateTimeOffset.UtcNow,
                 Url = server?.Url.ToString() ?? "-",
                 RunId = "-",
-                Parameters = new LiveRoomParameters(live.Viewers, live.Chatters, null, run.StepDuration.TotalSeconds, run.StepWarmup.TotalSeconds, true),
+                Parameters = new LiveRoomParameters(live.Viewers, live.Chatters, live.Stalled, null, run.StepDuration.TotalSeconds, run.StepWarmup.TotalSeconds, true),
                 Failure = $"{ex.GetType().Name}: {ex.Message}",
             };
         }

@@ -10,6 +10,7 @@ namespace Community.LoadTests.Tests.Smoke;
 public sealed class InProcessPeer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private InProcessPeer(WebApplication app, Uri url)
     {
@@ -33,9 +34,25 @@ public sealed class InProcessPeer : IAsyncDisposable
         return new InProcessPeer(app, new Uri(address));
     }
 
+    /// <summary>Shuts the peer down, cutting off after <paramref name="grace"/> the connections that do not close by themselves.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            using var cut = new CancellationTokenSource(grace);
+            await _app.StopAsync(cut.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+
         await _app.DisposeAsync();
     }
 }

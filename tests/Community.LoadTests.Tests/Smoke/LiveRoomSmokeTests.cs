@@ -25,6 +25,25 @@ public class LiveRoomSmokeTests
         Assert.Equal(phase.Sends.SentMeasured * 7, phase.DeliveryLatencyMs.Count);
     }
 
+    [Fact]
+    public async Task With_a_stalled_client_in_the_room_every_other_receiver_still_gets_every_chat_message_once_in_order()
+    {
+        await using var peer = await InProcessPeer.StartAsync();
+
+        var report = await Tiny.RunAsync(new LiveRoomScenario(Room with { Stalled = 1 }, Tiny.Context(peer), Tiny.Run));
+
+        Tiny.AssertClean(report);
+        var phase = report.Phases[0];
+        // The stalled client is in the room but not a receiver: still 7 receivers of every message.
+        Assert.Equal(phase.Sends.Acked * 7, phase.Delivery.Delivered);
+        Assert.Equal(phase.Sends.SentMeasured * 7, phase.DeliveryLatencyMs.Count);
+        Assert.Equal(1, report.Setup.Connected["stalled"]);
+        // The bare peer has no slow-consumer policy, and a second of chat fits in the socket buffers: it keeps the client.
+        Assert.NotNull(report.Stalled);
+        Assert.Equal((1, 0), (report.Stalled.Clients, report.Stalled.ClosedByServer));
+        Assert.Equal("stalled: 1 (closed by the server: 0)", report.Stalled.Describe());
+    }
+
     [Theory]
     [InlineData(ReceiverKind.Raw)]
     [InlineData(ReceiverKind.SignalR)]
