@@ -34,7 +34,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestHost> StartAsync(string clusterId, string? connectionString = null, IDictionary<string, string?>? settings = null)
+    public static async Task<TestHost> StartAsync(string clusterId, string? connectionString = null, IDictionary<string, string?>? settings = null, string environment = "Testing")
     {
         var config = new Dictionary<string, string?>
         {
@@ -62,7 +62,7 @@ public sealed class TestHost : IAsyncDisposable
         }
 
         var name = $"{clusterId}/{config["Cluster:SiloPort"]}";
-        var app = CommunityApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], b =>
+        var app = CommunityApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], b =>
         {
             b.Configuration.AddInMemoryCollection(config);
             b.Logging.AddProvider(new FileLoggerProvider(name));

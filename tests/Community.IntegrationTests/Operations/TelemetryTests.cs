@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Community.IntegrationTests.Infrastructure;
+using Community.Posts;
+using Community.Realtime;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace Community.IntegrationTests.Operations;
+
+/// <summary>Metrics at /metrics and one trace per comment, as an operator's Prometheus and trace viewer see them.</summary>
+[Collection(OperationsCollection.Name)]
+public sealed partial class TelemetryTests(OperationsFixture hosts)
+{
+    [Fact]
+    public async Task After_traffic_the_prometheus_endpoint_shows_the_projects_orleans_and_signalr_meters_with_values()
+    {
+        var creator = ClusterFixture.Unique("cr");
+        var postId = await (await hosts.Development.CreatorAsync(creator)).PublishAsync(creator);
+        await using var watcher = await hosts.Development.ConnectAsync(ClusterFixture.Unique("w"));
+        await watcher.InvokeAsync<CommentCatchUp>("SubscribePost", postId, null);
+        var fan = await hosts.Development.ClientAsync(ClusterFixture.Unique("fan"));
+        await fan.CommentAsync(postId, "counted");
+        await fan.CommentAsync(postId, "counted too");
+
+        using var scraper = await hosts.Development.ClientAsync(null);
+        var response = await scraper.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+
+        // The journal's meter (Community.Journal): batches and the writes they carried, i.e. the group-commit factor.
+        Assert.True(Value(text, "community_journal_batches_total") >= 1, "journal batches missing or zero");
+        Assert.True(Value(text, "community_journal_ops_total") >= 2, "journal ops missing or below the two comments");
+        // Orleans' own meter and ASP.NET Core's (SignalR connections included).
+        Assert.Matches(OrleansSeries(), text);
+        Assert.True(Value(text, "signalr_server_active_connections") >= 1, "no SignalR connection counted");
+        Assert.True(Value(text, "http_server_request_duration_seconds_count") >= 1, "no HTTP request counted");
+    }
+
+    [Fact]
+    public async Task Outside_development_the_scrape_endpoint_is_off_unless_configured()
+    {
+        using var anonymous = await hosts.Production.ClientAsync(null);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task One_comment_is_one_trace_from_the_http_request_through_the_grain_to_the_relays()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a =>
+            {
+                if (a.TraceId == traceId)
+                {
+                    spans.Enqueue(a);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var creator = ClusterFixture.Unique("cr");
+        var postId = await (await hosts.Development.CreatorAsync(creator)).PublishAsync(creator);
+        await using var watcher = await hosts.Production.ConnectAsync(ClusterFixture.Unique("w"));
+        var seen = new EventLog<Comment>(watcher, ClientEvents.CommentAdded);
+        await watcher.InvokeAsync<CommentCatchUp>("SubscribePost", postId, null);
+
+        var fan = await hosts.Development.ClientAsync(ClusterFixture.Unique("fan"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/posts/{postId}/comments") { Content = JsonContent.Create(new { text = "traced" }) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        Assert.Equal(HttpStatusCode.Created, (await fan.SendAsync(request)).StatusCode);
+        await seen.WaitForAsync(c => c.Text == "traced");
+
+        // Spans end after their work: the relay's once it has written to its connections.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!spans.Any(IsRelay) && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        var names = string.Join(", ", spans.Select(s => $"{s.Source.Name}:{s.DisplayName}"));
+        Assert.Contains(spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server);
+        Assert.True(spans.Any(s => s.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && s.DisplayName.Contains("IPostGrain", StringComparison.Ordinal)),
+            $"No grain call of the post in the trace: {names}");
+        Assert.True(spans.Any(IsRelay), $"No relay delivery in the trace: {names}");
+    }
+
+    [Fact]
+    public async Task Json_logs_are_switched_on_by_configuration_and_carry_trace_and_span_ids()
+    {
+        await using var host = await TestHost.StartAsync("json-" + Guid.NewGuid().ToString("N")[..12], settings: new Dictionary<string, string?> { ["Telemetry:JsonLogs"] = "true" });
+
+        var console = host.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        var tracking = host.Services.GetRequiredService<IOptions<LoggerFactoryOptions>>().Value.ActivityTrackingOptions;
+
+        Assert.Equal(ConsoleFormatterNames.Json, console.FormatterName);
+        Assert.True(host.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue.IncludeScopes);
+        Assert.True(tracking.HasFlag(ActivityTrackingOptions.TraceId) && tracking.HasFlag(ActivityTrackingOptions.SpanId));
+    }
+
+    private static bool IsRelay(Activity span) =>
+        span.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && span.DisplayName.Contains("Relay", StringComparison.Ordinal)
+        && !span.DisplayName.Contains("Directory", StringComparison.Ordinal);
+
+    /// <summary>The sum of a series' samples (every label set) in Prometheus text format.</summary>
+    private static double Value(string text, string series)
+    {
+        var values = Regex.Matches(text, $@"^{Regex.Escape(series)}(?:\{{[^}}]*\}})? (?<v>\S+)", RegexOptions.Multiline)
+            .Select(m => double.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(values.Count > 0, $"/metrics has no series {series}.");
+        return values.Sum();
+    }
+
+    [GeneratedRegex(@"^orleans_\w+", RegexOptions.Multiline)]
+    private static partial Regex OrleansSeries();
+}
