@@ -38,6 +38,7 @@ public sealed partial class TelemetryTests(OperationsFixture hosts)
         // The journal's meter (Community.Journal): batches and the writes they carried, i.e. the group-commit factor.
         Assert.True(Value(text, "community_journal_batches_total") >= 1, "journal batches missing or zero");
         Assert.True(Value(text, "community_journal_ops_total") >= 2, "journal ops missing or below the two comments");
+        Assert.True(Value(text, "community_journal_commit_duration_seconds_count") >= 1, "no storage latency recorded");
         // Orleans' own meter and ASP.NET Core's (SignalR connections included).
         Assert.Matches(OrleansSeries(), text);
         Assert.True(Value(text, "signalr_server_active_connections") >= 1, "no SignalR connection counted");
