@@ -3,15 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Community.IntegrationTests.Infrastructure;
 using Community.Posts;
 using Community.Realtime;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
-using Microsoft.Extensions.Options;
 
 namespace Community.IntegrationTests.Operations;
 
@@ -99,16 +97,104 @@ public sealed partial class TelemetryTests(OperationsFixture hosts)
     }
 
     [Fact]
-    public async Task Json_logs_are_switched_on_by_configuration_and_carry_trace_and_span_ids()
+    public async Task Json_logs_switched_on_by_configuration_write_one_json_object_per_line_with_the_requests_trace_id()
     {
-        await using var host = await TestHost.StartAsync("json-" + Guid.NewGuid().ToString("N")[..12], settings: new Dictionary<string, string?> { ["Telemetry:JsonLogs"] = "true" });
+        // The console logger keeps the writer it finds at start: capture from before this host starts (other
+        // hosts starting meanwhile write here too; every line still reaches the real console).
+        var original = Console.Out;
+        var captured = new CapturingWriter(original);
+        Console.SetOut(captured);
+        TestHost host;
+        try
+        {
+            host = await TestHost.StartAsync("json-" + Guid.NewGuid().ToString("N")[..12], settings: new Dictionary<string, string?>
+            {
+                ["Telemetry:JsonLogs"] = "true",
+                // "Request starting …" lines, so that a request writes at least one.
+                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+            });
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
 
-        var console = host.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
-        var tracking = host.Services.GetRequiredService<IOptions<LoggerFactoryOptions>>().Value.ActivityTrackingOptions;
+        await using (host)
+        {
+            var traceId = ActivityTraceId.CreateRandom().ToString();
+            using var anonymous = await host.ClientAsync(null);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(request)).StatusCode);
 
-        Assert.Equal(ConsoleFormatterNames.Json, console.FormatterName);
-        Assert.True(host.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue.IncludeScopes);
-        Assert.True(tracking.HasFlag(ActivityTrackingOptions.TraceId) && tracking.HasFlag(ActivityTrackingOptions.SpanId));
+            // The console logger writes on its own thread: wait for the line, within a bound.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            JsonElement? line = null;
+            while (line is null && !timeout.IsCancellationRequested)
+            {
+                line = captured.Lines().Select(TryJson).FirstOrDefault(j => j is { } json && ScopesCarry(json, traceId));
+                if (line is null)
+                {
+                    await Task.Delay(20, CancellationToken.None);
+                }
+            }
+
+            Assert.True(line is not null, $"No JSON log line carries trace {traceId}; captured: {string.Join('\n', captured.Lines().TakeLast(5))}");
+            Assert.Equal("Microsoft.AspNetCore.Hosting.Diagnostics", line.Value.GetProperty("Category").GetString());
+            Assert.False(string.IsNullOrEmpty(line.Value.GetProperty("Message").GetString()));
+        }
+    }
+
+    private static JsonElement? TryJson(string line)
+    {
+        try
+        {
+            return line.StartsWith('{') ? JsonDocument.Parse(line).RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool ScopesCarry(JsonElement line, string traceId) =>
+        line.TryGetProperty("Scopes", out var scopes)
+        && scopes.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("TraceId", out var t) && t.GetString() == traceId);
+
+    /// <summary>Passes everything on to the real console and keeps the lines.</summary>
+    private sealed class CapturingWriter(TextWriter inner) : TextWriter
+    {
+        private readonly StringBuilder _text = new();
+
+        public override Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value)
+        {
+            lock (_text)
+            {
+                _text.Append(value);
+            }
+
+            inner.Write(value);
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_text)
+            {
+                _text.Append(value);
+            }
+
+            inner.Write(value);
+        }
+
+        public string[] Lines()
+        {
+            lock (_text)
+            {
+                return _text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            }
+        }
     }
 
     private static bool IsRelay(Activity span) =>
