@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -21,6 +22,9 @@ public sealed class TelemetryOptions
 
     /// <summary>An OTLP collector (such as <c>http://127.0.0.1:4317</c>) that receives traces and metrics; none when unset.</summary>
     public Uri? OtlpEndpoint { get; set; }
+
+    /// <summary><c>Grpc</c> (port 4317 by convention) or <c>HttpProtobuf</c> (4318; <c>/v1/traces</c> and <c>/v1/metrics</c> are appended).</summary>
+    public OtlpExportProtocol OtlpProtocol { get; set; } = OtlpExportProtocol.Grpc;
 
     /// <summary>Service name the telemetry carries (<c>service.name</c>).</summary>
     [Required]
@@ -98,9 +102,9 @@ public static class TelemetryExtensions
                     metrics.AddPrometheusExporter();
                 }
 
-                if (options.OtlpEndpoint is { } endpoint)
+                if (options.OtlpEndpoint is not null)
                 {
-                    metrics.AddOtlpExporter(o => o.Endpoint = endpoint);
+                    metrics.AddOtlpExporter(o => Otlp(o, options, "v1/metrics"));
                 }
             });
         }
@@ -111,9 +115,9 @@ public static class TelemetryExtensions
             {
                 traces.AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrape(context, options))
                     .AddSource(TraceSources);
-                if (options.OtlpEndpoint is { } endpoint)
+                if (options.OtlpEndpoint is not null)
                 {
-                    traces.AddOtlpExporter(o => o.Endpoint = endpoint);
+                    traces.AddOtlpExporter(o => Otlp(o, options, "v1/traces"));
                 }
             });
         }
@@ -132,6 +136,16 @@ public static class TelemetryExtensions
         }
 
         return app;
+    }
+
+    // Over HTTP each signal has its own path, which an endpoint set in code must include (gRPC has one endpoint).
+    private static void Otlp(OtlpExporterOptions exporter, TelemetryOptions options, string signalPath)
+    {
+        exporter.Protocol = options.OtlpProtocol;
+        var endpoint = options.OtlpEndpoint!;
+        exporter.Endpoint = options.OtlpProtocol == OtlpExportProtocol.HttpProtobuf
+            ? new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + signalPath)
+            : endpoint;
     }
 
     private static bool IsScrape(HttpContext context, TelemetryOptions options) =>

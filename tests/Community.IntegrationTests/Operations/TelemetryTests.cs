@@ -9,7 +9,16 @@ using System.Text.RegularExpressions;
 using Community.IntegrationTests.Infrastructure;
 using Community.Posts;
 using Community.Realtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Community.IntegrationTests.Operations;
 
@@ -143,6 +152,41 @@ public sealed partial class TelemetryTests(OperationsFixture hosts)
             Assert.Equal("Microsoft.AspNetCore.Hosting.Diagnostics", line.Value.GetProperty("Category").GetString());
             Assert.False(string.IsNullOrEmpty(line.Value.GetProperty("Message").GetString()));
         }
+    }
+
+    [Fact]
+    public async Task With_an_otlp_endpoint_configured_traces_and_metrics_are_sent_to_the_collector()
+    {
+        // A stand-in collector: OTLP over HTTP, recording which signals arrive.
+        var received = new ConcurrentQueue<string>();
+        var collectorBuilder = WebApplication.CreateSlimBuilder();
+        collectorBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        collectorBuilder.Logging.ClearProviders();
+        await using var collector = collectorBuilder.Build();
+        collector.MapPost("/v1/{signal}", async (string signal, HttpRequest body) =>
+        {
+            await body.Body.CopyToAsync(Stream.Null);
+            received.Enqueue(signal);
+            return Results.Ok();
+        });
+        await collector.StartAsync();
+        var collectorUrl = collector.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        await using var host = await TestHost.StartAsync("otlp-" + Guid.NewGuid().ToString("N")[..12], settings: new Dictionary<string, string?>
+        {
+            ["Telemetry:OtlpEndpoint"] = collectorUrl,
+            ["Telemetry:OtlpProtocol"] = "HttpProtobuf",
+        });
+        var creator = ClusterFixture.Unique("cr");
+        var postId = await (await host.CreatorAsync(creator)).PublishAsync(creator);
+        await (await host.ClientAsync(ClusterFixture.Unique("fan"))).CommentAsync(postId, "exported");
+
+        // Exporters batch (traces every 5 s, metrics every minute): flush rather than wait.
+        Assert.True(host.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+        Assert.True(host.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));
+
+        Assert.Contains("traces", received);
+        Assert.Contains("metrics", received);
     }
 
     private static JsonElement? TryJson(string line)
