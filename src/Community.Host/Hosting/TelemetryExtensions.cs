@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -59,7 +58,8 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddCommunityTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.OtlpEndpoint is null || o.OtlpEndpoint.IsAbsoluteUri, "Telemetry:OtlpEndpoint must be an absolute URI such as http://127.0.0.1:4317.")
+            .Validate(o => o.OtlpEndpoint is null || o.OtlpEndpoint is { IsAbsoluteUri: true, Scheme: "http" or "https" },
+                "Telemetry:OtlpEndpoint must be an absolute http(s) URI such as http://127.0.0.1:4317.")
             .ValidateOnStart();
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var prometheus = options.Prometheus ?? builder.Environment.IsDevelopment();
@@ -80,7 +80,7 @@ public static class TelemetryExtensions
         // Traces cost an activity per request and grain call: collected only when they go somewhere, or when
         // log lines should carry the ids of grain calls (an activity exists only where something listens).
         var tracing = options.OtlpEndpoint is not null || options.JsonLogs;
-        if (!prometheus && !tracing && options.OtlpEndpoint is null)
+        if (!prometheus && !tracing)
         {
             return builder;
         }
@@ -150,7 +150,4 @@ public static class TelemetryExtensions
 
     private static bool IsScrape(HttpContext context, TelemetryOptions options) =>
         context.Request.Path.StartsWithSegments(options.PrometheusPath) || context.Request.Path.StartsWithSegments("/health");
-
-    /// <summary>The id a log line or an exporter shows for the current trace, if any.</summary>
-    public static string? CurrentTraceId => Activity.Current?.TraceId.ToString();
 }
