@@ -56,9 +56,17 @@ public sealed class TestHost : IAsyncDisposable
             // Hub errors the tests provoke on purpose; HubErrorFilter logs the unexpected ones.
             ["Logging:LogLevel:Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher"] = "None",
         };
+        // A null value removes a test default, so the host falls back to its own (appsettings, environment, code).
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            config[key] = value;
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
         }
 
         var name = $"{clusterId}/{config["Cluster:SiloPort"]}";
