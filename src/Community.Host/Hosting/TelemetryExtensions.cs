@@ -45,10 +45,9 @@ public static class TelemetryExtensions
     /// <summary>Orleans' meter (grain calls, activations, messaging, membership).</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    /// <summary>Activity sources a comment passes through: the HTTP request, SignalR hub invocations, Orleans grain calls.</summary>
+    /// <summary>Activity sources a comment passes through besides the HTTP request (ASP.NET Core's instrumentation): hub invocations and grain calls.</summary>
     public static readonly string[] TraceSources =
     [
-        "Microsoft.AspNetCore",
         "Microsoft.AspNetCore.SignalR.Server",
         "Microsoft.Orleans.Application",
         "Microsoft.Orleans.Runtime",
