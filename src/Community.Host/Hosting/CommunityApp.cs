@@ -33,6 +33,7 @@ public static class CommunityApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebSockets();
+        app.UseCommunityDashboardSession();
         app.UseAuthentication();
         app.UseAuthorization();
 
