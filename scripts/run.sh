@@ -7,10 +7,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/azurite.sh
 
-DATA_DIR=.data/azurite
-# Azurite rewrites all its tables as one JSON file on every autosave; measured: at 88 MB each save stalls
-# storage for about a second (live-room p99 1.2 s instead of 110 ms). Warn well before that.
-DATA_WARN_MB="${COMMUNITY_DATA_WARN_MB:-50}"
 RESET_DATA=0
 HOST_ARGS=()
 for arg in "$@"; do
@@ -51,23 +47,13 @@ trap 'exit 143' TERM
 if port_open 10002; then
   echo "run: Azurite (or something) already listens on 127.0.0.1:10002; reusing it, not starting another." >&2
   if ((RESET_DATA)); then
-    echo "run: --reset-data needs the Azurite of scripts/run.sh stopped first (it holds $DATA_DIR open)." >&2
+    echo "run: --reset-data needs that Azurite stopped first (it holds .data/azurite open)." >&2
     exit 2
   fi
 else
-  if ((RESET_DATA)) && [[ -d "$DATA_DIR" ]]; then
-    echo "run: --reset-data: deleting $DATA_DIR ($(du -sh "$DATA_DIR" | cut -f1))" >&2
-    rm -rf "$DATA_DIR"
-  fi
-  mkdir -p "$DATA_DIR"
-  data_kb=$(du -sk "$DATA_DIR" | cut -f1)
-  echo "run: local data in $DATA_DIR: $((data_kb / 1024)) MB (warning past ${DATA_WARN_MB} MB)" >&2
-  if ((data_kb > DATA_WARN_MB * 1024)); then
-    echo "run: WARNING: $DATA_DIR is $((data_kb / 1024)) MB. Azurite rewrites it whole on every save, so storage stalls" >&2
-    echo "run:          grow with it (about a second per save at 88 MB). Start afresh with: bash scripts/run.sh --reset-data" >&2
-  fi
+  if ((RESET_DATA)); then azurite_local_data --reset-data; else azurite_local_data; fi
   azurite_install
-  azurite_start 10000 10001 10002 .data/azurite.log --location "$DATA_DIR"
+  azurite_start 10000 10001 10002 .data/azurite.log --location "$AZURITE_DATA_DIR"
 fi
 
 echo
