@@ -53,6 +53,31 @@ public sealed partial class TelemetryTests(OperationsFixture hosts)
     }
 
     [Fact]
+    public async Task Refused_writes_are_counted_where_prometheus_is_switched_on_by_configuration()
+    {
+        await using var host = await TestHost.StartAsync("rl-" + Guid.NewGuid().ToString("N")[..12], settings: new Dictionary<string, string?>
+        {
+            ["Telemetry:Prometheus"] = "true",
+            ["RateLimits:WritesPerSecond"] = "1",
+            ["RateLimits:Burst"] = "1",
+        });
+        var creator = ClusterFixture.Unique("cr");
+        var client = await host.CreatorAsync(creator);
+        var refused = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await client.PostAsJsonAsync($"/api/creators/{creator}/posts", new { text = $"post {i}" });
+            refused += response.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
+        }
+
+        using var scraper = await host.ClientAsync(null);
+        var text = await scraper.GetStringAsync("/metrics");
+
+        Assert.True(refused >= 1, "The burst of one should have refused a write.");
+        Assert.True(Value(text, "community_ratelimit_refusals_total") >= refused);
+    }
+
+    [Fact]
     public async Task Outside_development_the_scrape_endpoint_is_off_unless_configured()
     {
         using var anonymous = await hosts.Production.ClientAsync(null);
