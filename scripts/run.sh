@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # Run Community locally: Azurite (data in .data/azurite) + the host on http://127.0.0.1:5080.
-# Ctrl-C stops both. Env: COMMUNITY_HTTP_PORT (default 5080). Extra args go to the host.
+# Ctrl-C stops both. Extra args go to the host.
+#   --reset-data   delete the local data (.data/azurite) before starting: every creator, post and comment
+# Env: COMMUNITY_HTTP_PORT (default 5080); COMMUNITY_DATA_WARN_MB (default 50): warn when the local data is larger.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/azurite.sh
+
+RESET_DATA=0
+HOST_ARGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --reset-data) RESET_DATA=1 ;;
+    *) HOST_ARGS+=("$arg") ;;
+  esac
+done
 
 HTTP_PORT="${COMMUNITY_HTTP_PORT:-5080}"
 BASE_URL="http://127.0.0.1:$HTTP_PORT"
@@ -35,16 +46,23 @@ trap 'exit 143' TERM
 
 if port_open 10002; then
   echo "run: Azurite (or something) already listens on 127.0.0.1:10002; reusing it, not starting another." >&2
+  if ((RESET_DATA)); then
+    echo "run: --reset-data needs that Azurite stopped first (it holds .data/azurite open)." >&2
+    exit 2
+  fi
 else
+  if ((RESET_DATA)); then azurite_local_data --reset-data; else azurite_local_data; fi
   azurite_install
-  mkdir -p .data/azurite
-  azurite_start 10000 10001 10002 .data/azurite.log --location .data/azurite
+  azurite_start 10000 10001 10002 .data/azurite.log --location "$AZURITE_DATA_DIR"
 fi
 
 echo
 echo "Community:  $BASE_URL"
 echo "  hub:      $BASE_URL/hubs/community"
 echo "  health:   $BASE_URL/health/ready"
+echo "  API docs: $BASE_URL/scalar (OpenAPI: $BASE_URL/openapi/v1.json)"
+echo "  Orleans:  $BASE_URL/dashboard"
+echo "  metrics:  $BASE_URL/metrics (Prometheus)"
 echo "(Ctrl-C stops the host and Azurite)"
 echo
 
@@ -53,7 +71,7 @@ export Storage__Provider=AzureStorage
 export Storage__ConnectionString=UseDevelopmentStorage=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-dotnet run --project src/Community.Host -c Release --no-launch-profile -- --urls "$BASE_URL" "$@" &
+dotnet run --project src/Community.Host -c Release --no-launch-profile -- --urls "$BASE_URL" "${HOST_ARGS[@]}" &
 HOST_PID=$!
 set +e
 wait "$HOST_PID"

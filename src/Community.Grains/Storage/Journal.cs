@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Community.Errors;
 using Microsoft.Extensions.Logging;
@@ -183,7 +184,9 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
                     }
                 }
 
+                var started = Stopwatch.GetTimestamp();
                 _etag = await store.CommitAsync(partition, _etag, LogJson.Write(next), writes);
+                JournalMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 JournalMetrics.Batches.Add(1);
                 JournalMetrics.Ops.Add(batch.Count);
                 Head = next;
@@ -269,4 +272,7 @@ public static class JournalMetrics
     public static readonly Counter<long> Batches = Meter.CreateCounter<long>("community.journal.batches", description: "Storage transactions that committed a batch of writes.");
 
     public static readonly Counter<long> Ops = Meter.CreateCounter<long>("community.journal.ops", description: "Acknowledged writes (comments, reactions, messages …) carried by those batches.");
+
+    /// <summary>Storage latency as writers meet it: one entity-group transaction, retries included.</summary>
+    public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("community.journal.commit.duration", unit: "s", description: "Time to store one batch (one storage transaction).");
 }

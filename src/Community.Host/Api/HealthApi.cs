@@ -19,9 +19,32 @@ public static class HealthApi
     /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the silo takes grain calls and storage answers.</summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(Ready) }).AllowAnonymous();
+        // Route handlers rather than MapHealthChecks so both appear in the OpenAPI document with their answers.
+        var health = app.MapGroup("/health").AllowAnonymous().WithTags("Health");
+        health.MapGet("/live", async (HealthCheckService checks, CancellationToken cancel) => Report(await checks.CheckHealthAsync(_ => false, cancel)))
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        health.MapGet("/ready", async (HealthCheckService checks, CancellationToken cancel) => Report(await checks.CheckHealthAsync(c => c.Tags.Contains(Ready), cancel)))
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
         return app;
+    }
+
+    // The same answers as the health-check middleware: "Healthy" (200), "Degraded" (200) or "Unhealthy" (503), no caching.
+    private static IResult Report(HealthReport report)
+    {
+        var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        return new HealthResult(report.Status.ToString(), status);
+    }
+
+    private sealed class HealthResult(string text, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.Headers.CacheControl = "no-store, no-cache";
+            httpContext.Response.ContentType = "text/plain";
+            return httpContext.Response.WriteAsync(text);
+        }
     }
 
     private sealed class SiloCheck(IGrainFactory grains) : IHealthCheck

@@ -17,6 +17,7 @@ public static class CommunityApp
         configure?.Invoke(builder);
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
+        builder.AddCommunityTelemetry();
         builder.AddCommunityErrors();
         builder.AddCommunitySilo();
         builder.AddCommunityAuth();
@@ -25,11 +26,14 @@ public static class CommunityApp
         builder.AddCommunityLivestreams();
         builder.AddCommunityHealth();
         builder.AddCommunityEngagement();
+        builder.AddCommunityOpenApi();
+        builder.AddCommunityDashboardAccess();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebSockets();
+        app.UseCommunityDashboardSession();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -42,6 +46,9 @@ public static class CommunityApp
         app.MapCampaignsApi();
         app.MapLivestreamsApi();
         app.MapHub<CommunityHub>(HubPath);
+        app.MapCommunityOpenApi();
+        app.MapCommunityTelemetry();
+        app.MapCommunityDashboard();
         return app;
     }
 

@@ -22,6 +22,12 @@ public sealed class StorageOptions
     /// <summary>Azure Storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite on its default ports.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Table service endpoint (<c>https://ACCOUNT.table.core.windows.net</c>) reached with <c>DefaultAzureCredential</c>
+    /// (managed identity, workload identity, Azure CLI …) instead of a connection string: for accounts that forbid shared keys.
+    /// </summary>
+    public Uri? TableServiceUri { get; set; }
+
     /// <summary>Prefix of the project's own tables (letters and digits).</summary>
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,30}$")]
     public string TablePrefix { get; set; } = "community";

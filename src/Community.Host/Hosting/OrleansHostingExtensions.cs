@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Community.Grains;
 using Community.Grains.Storage;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,12 @@ public static class OrleansHostingExtensions
     public static WebApplicationBuilder AddCommunitySilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.Provider != StorageProvider.AzureStorage || !string.IsNullOrWhiteSpace(o.ConnectionString),
-                "Storage:ConnectionString is required when Storage:Provider is AzureStorage.")
+            .Validate(o => o.Provider != StorageProvider.AzureStorage || !string.IsNullOrWhiteSpace(o.ConnectionString) || o.TableServiceUri is not null,
+                "Storage:ConnectionString (or Storage:TableServiceUri, reached with DefaultAzureCredential) is required when Storage:Provider is AzureStorage.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ConnectionString) || o.TableServiceUri is null,
+                "Set Storage:ConnectionString or Storage:TableServiceUri, not both.")
+            .Validate(o => o.TableServiceUri is null || o.TableServiceUri is { IsAbsoluteUri: true, Scheme: "https" or "http" },
+                "Storage:TableServiceUri must be an absolute http(s) URI such as https://ACCOUNT.table.core.windows.net.")
             .ValidateOnStart();
         builder.Services.AddOptions<ClusterHostOptions>().BindConfiguration(ClusterHostOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.ResponseTimeout > o.DeathDetection,
@@ -52,6 +57,9 @@ public static class OrleansHostingExtensions
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
+            // One trace per request: grain calls continue the caller's trace (traceparent in the request context).
+            silo.AddActivityPropagation();
+            silo.AddCommunityDashboard(builder.Configuration);
             silo.ConfigureEndpoints(ResolveAdvertised(cluster.AdvertisedHost), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedHost is not null);
             // Fast failover (see ClusterHostOptions): a killed host is declared dead in about ProbeTimeout × MissedProbesLimit,
             // which fails the calls waiting on it at once; retried writes then succeed on a live host.
@@ -107,7 +115,11 @@ public static class OrleansHostingExtensions
         options.Retry.Delay = TimeSpan.FromMilliseconds(100);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
         options.Retry.NetworkTimeout = storage.Timeout;
-        return new TableServiceClient(storage.ConnectionString, options);
+        // Many storage accounts forbid shared keys: then the host signs in as itself (managed identity, workload
+        // identity, or the developer's Azure CLI login) and needs the "Storage Table Data Contributor" role.
+        return string.IsNullOrWhiteSpace(storage.ConnectionString) && storage.TableServiceUri is { } uri
+            ? new TableServiceClient(uri, new DefaultAzureCredential(), options)
+            : new TableServiceClient(storage.ConnectionString, options);
     }
 
     private static IPAddress ResolveAdvertised(string? host)

@@ -21,7 +21,7 @@ public static class StorageCheck
         }
         catch (Exception ex)
         {
-            await error.WriteLineAsync($"Community: storage is unreachable ({Describe(storage.ConnectionString)}): {ex.Message.Split('\n')[0].Trim()} Start Azurite (scripts/run.sh does) or fix Storage:ConnectionString.");
+            await error.WriteLineAsync($"Community: storage is unreachable ({(storage.TableServiceUri is { } uri ? $"{uri.Host} with DefaultAzureCredential" : Describe(storage.ConnectionString))}): {ex.Message.Split('\n')[0].Trim()} Start Azurite (scripts/run.sh does) or fix Storage:ConnectionString.");
             return false;
         }
     }

@@ -53,6 +53,7 @@ public sealed class WriteLimiter : IDisposable
         if (!lease.IsAcquired)
         {
             var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+            WriteLimitMetrics.Refusals.Add(1);
             throw CommunityException.RateLimited($"You are writing too fast; wait {Math.Max(1, Math.Ceiling(wait.TotalSeconds))} s.", wait);
         }
     }
@@ -96,4 +97,14 @@ public static class WriteLimitExtensions
         builder.Services.AddSingleton<WriteLimiter>();
         return builder;
     }
+}
+
+/// <summary>Meter <c>Community.RateLimits</c>: writes refused with 429 (HTTP) or a hub error naming 429.</summary>
+public static class WriteLimitMetrics
+{
+    public const string MeterName = "Community.RateLimits";
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
+
+    public static readonly System.Diagnostics.Metrics.Counter<long> Refusals =
+        Meter.CreateCounter<long>("community.ratelimit.refusals", description: "Writes refused because the user's token bucket was empty.");
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Community.IntegrationTests.Deployment;
 
-/// <summary>docker-compose.yml describes Azurite plus two host replicas in one cluster. No Docker engine runs here, so it is validated, not run.</summary>
+/// <summary>docker-compose.yml describes Azurite plus two host replicas in one cluster. No Docker engine runs here: the file is validated here and its topology started without Docker by <see cref="ComposeTopologyTests"/>.</summary>
 public sealed class ComposeFileTests
 {
     private static readonly string Root = FindRoot();

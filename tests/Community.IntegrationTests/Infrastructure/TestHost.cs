@@ -34,7 +34,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestHost> StartAsync(string clusterId, string? connectionString = null, IDictionary<string, string?>? settings = null)
+    public static async Task<TestHost> StartAsync(string clusterId, string? connectionString = null, IDictionary<string, string?>? settings = null, string environment = "Testing")
     {
         var config = new Dictionary<string, string?>
         {
@@ -56,13 +56,21 @@ public sealed class TestHost : IAsyncDisposable
             // Hub errors the tests provoke on purpose; HubErrorFilter logs the unexpected ones.
             ["Logging:LogLevel:Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher"] = "None",
         };
+        // A null value removes a test default, so the host falls back to its own (appsettings, environment, code).
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            config[key] = value;
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
         }
 
         var name = $"{clusterId}/{config["Cluster:SiloPort"]}";
-        var app = CommunityApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], b =>
+        var app = CommunityApp.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], b =>
         {
             b.Configuration.AddInMemoryCollection(config);
             b.Logging.AddProvider(new FileLoggerProvider(name));
