@@ -20,7 +20,10 @@ public sealed record DriverContext(
     public int? StoragePid { get; init; }
 
     /// <summary>The system's name in reports and file names: community, signalr, socketio.</summary>
-    public string SystemName => Name(System);
+    /// <summary>How reports name the system; <c>community-azurite</c> for Community on Azurite in a comparison.</summary>
+    public string SystemName => Label ?? Name(System);
+
+    public string? Label { get; init; }
 
     public static string Name(SystemKind system) => system switch
     {

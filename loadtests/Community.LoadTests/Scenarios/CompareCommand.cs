@@ -25,7 +25,7 @@ public static class CompareCommand
     {
         var targets = new Option<string>("--targets")
         {
-            Description = "Comma-separated systems to compare, in this order: community, signalr, socketio.",
+            Description = "Comma-separated systems to compare, in this order: community, signalr, socketio, and community-azurite (Community on an Azurite the driver starts, beside the in-memory one in the same run).",
             DefaultValueFactory = _ => "signalr,socketio,community",
         };
         var live = new LiveRoomSettings.Options();
@@ -42,21 +42,27 @@ public static class CompareCommand
         run.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var systems = new List<SystemKind>();
+            var azurite = parse.GetValue(common.Storage) == "azurite";
+            var systems = new List<Target>();
             foreach (var name in parse.GetRequiredValue(targets).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
+                if (name.Equals(AzuriteTarget, StringComparison.OrdinalIgnoreCase))
+                {
+                    systems.Add(new Target(SystemKind.Community, Azurite: true, AzuriteTarget));
+                    continue;
+                }
+
                 if (!CommonOptions.TryParseSystem(name, out var system))
                 {
-                    await Console.Error.WriteLineAsync($"--targets: unknown system '{name}' (community, signalr, socketio).");
+                    await Console.Error.WriteLineAsync($"--targets: unknown system '{name}' (community, signalr, socketio, {AzuriteTarget}).");
                     return 1;
                 }
 
-                systems.Add(system);
+                systems.Add(new Target(system, azurite && system == SystemKind.Community, null));
             }
 
             var settings = run.Read(parse);
             settings = settings with { Step = settings.Step ?? StepFromOptions(parse, run) };
-            var azurite = parse.GetValue(common.Storage) == "azurite";
             return await RunAsync(
                 systems, live.Read(parse), settings, parse.GetRequiredValue(common.ResultsDirectory), azurite, cancellationToken, parse.GetValue(common.Receiver));
         });
@@ -65,8 +71,18 @@ public static class CompareCommand
 
     /// <param name="azurite">Community on Azurite (started by the driver) instead of in-memory storage.</param>
     /// <param name="receiver">What receives on the SignalR systems' connections (the Socket.IO peer keeps its own client).</param>
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         IReadOnlyList<SystemKind> systems,
+        LiveRoomSettings live,
+        RunSettings run,
+        DirectoryInfo results,
+        bool azurite,
+        CancellationToken cancellationToken,
+        ReceiverKind receiver = ReceiverKind.Raw) =>
+        RunAsync(systems.Select(s => new Target(s, azurite && s == SystemKind.Community, null)).ToList(), live, run, results, azurite, cancellationToken, receiver);
+
+    private static async Task<int> RunAsync(
+        IReadOnlyList<Target> systems,
         LiveRoomSettings live,
         RunSettings run,
         DirectoryInfo results,
@@ -83,7 +99,7 @@ public static class CompareCommand
             Invariant($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at the start {LoadAverage()}"),
             Invariant($"live room: {live.Viewers} viewers, {live.Chatters} chatters; steps of {run.StepWarmup.TotalSeconds:0.#} s warm-up + {run.StepDuration.TotalSeconds:0.#} s measured, from {run.Step!.StartRate:0.#}/s × {run.Step.Factor:0.##}, p99 bound {run.Step.P99BoundMs:0} ms"),
             Invariant($"driver and server share the machine: read the driver CPU columns before blaming a server; receiver on the SignalR systems: {HubClients.Name(receiver)}"),
-            Invariant($"Community's storage: {(azurite ? "Azurite (started by the driver)" : "in memory")}; its per-user write and chat limits raised (see loadtests/README.md)"),
+            Invariant($"Community's storage: {(azurite ? "Azurite (started by the driver)" : "in memory")} ({AzuriteTarget}: Azurite started by the driver, fresh); its per-user write and chat limits raised (see loadtests/README.md)"),
         };
         var reports = new List<LoadReport>();
         foreach (var system in systems)
@@ -93,8 +109,8 @@ public static class CompareCommand
                 break;
             }
 
-            Console.Error.WriteLine($"=== {DriverContext.Name(system)} ===");
-            var report = await RunOneAsync(system, receiver, live, run, folder, azurite && system == SystemKind.Community, stop.Token);
+            Console.Error.WriteLine($"=== {system.Label ?? DriverContext.Name(system.System)} ===");
+            var report = await RunOneAsync(system.System, receiver, live, run, folder, system.Azurite, stop.Token, system.Label);
             report.WriteSummary(Console.Out);
             await ResultsWriter.WriteJsonAsync(Path.Combine(folder.FullName, $"live-room-{report.System}.json"), report, CancellationToken.None);
             reports.Add(report);
@@ -153,9 +169,9 @@ public static class CompareCommand
     }
 
     private static async Task<LoadReport> RunOneAsync(
-        SystemKind system, ReceiverKind receiver, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, bool azurite, CancellationToken cancellationToken)
+        SystemKind system, ReceiverKind receiver, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, bool azurite, CancellationToken cancellationToken, string? label = null)
     {
-        var context = new DriverContext(new Uri("http://127.0.0.1"), folder, system, null, Launch: true) { Receiver = receiver };
+        var context = new DriverContext(new Uri("http://127.0.0.1"), folder, system, null, Launch: true) { Receiver = receiver, Label = label };
         var startedAt = DateTimeOffset.UtcNow;
         LaunchedServer? server = null;
         LaunchedServer? storage = null;
@@ -204,6 +220,10 @@ public static class CompareCommand
             }
         }
     }
+
+    private const string AzuriteTarget = "community-azurite";
+
+    private readonly record struct Target(SystemKind System, bool Azurite, string? Label);
 
     private static StepSettings StepFromOptions(ParseResult parse, RunSettings.Options run) => new(
         parse.GetRequiredValue(run.StepStart),

@@ -77,7 +77,7 @@ public static class ServerLauncher
     }
 
     /// <summary>
-    /// Starts Azurite (the repository's pinned npm package, <c>npm ci</c> at the root) in memory on free ports, for a
+    /// Starts Azurite (the repository's pinned npm package, <c>npm ci</c> at the root) on free ports with fresh data on disk (as scripts/run.sh keeps it), for a
     /// Community that must keep its data across a restart. Returns it with its connection string.
     /// </summary>
     public static async Task<(LaunchedServer Azurite, string ConnectionString)> StartAzuriteAsync(DirectoryInfo logDirectory, CancellationToken cancellationToken)
@@ -90,12 +90,14 @@ public static class ServerLauncher
         }
 
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        // On disk, fresh for each run, as scripts/run.sh keeps it (Azurite's autosave is part of the cost it measures).
+        var data = Directory.CreateDirectory(Path.Combine(logDirectory.FullName, $"azurite-data-{table}"));
         var start = Redirected("node");
         foreach (var arg in new[]
         {
             js, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
-            "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--inMemoryPersistence", "--extentMemoryLimit", "1024",
+            "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", data.FullName,
         })
         {
             start.ArgumentList.Add(arg);
