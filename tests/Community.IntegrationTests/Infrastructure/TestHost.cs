@@ -41,6 +41,9 @@ public sealed class TestHost : IAsyncDisposable
             ["Storage:Provider"] = "AzureStorage",
             ["Storage:ConnectionString"] = connectionString ?? TestStorage.ConnectionString,
             ["Storage:Timeout"] = "00:00:03",
+            // Many silos share this one test process and its two cores with parallel tests: with 1 s probes a starved
+            // silo can be voted dead. Failure detection itself is tested on host processes (HostKillTests).
+            ["Cluster:ProbeTimeout"] = "00:00:03",
             ["Cluster:ClusterId"] = clusterId,
             ["Cluster:ServiceId"] = "community-tests",
             ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
