@@ -1,6 +1,7 @@
 using Community.Host.Api;
 using Community.Host.Auth;
 using Community.Host.Hubs;
+using Community.Host.Pages;
 using Community.Host.Realtime;
 using Microsoft.AspNetCore.SignalR;
 
@@ -29,6 +30,7 @@ public static class CommunityApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCommunityPages();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -42,6 +44,7 @@ public static class CommunityApp
         app.MapCampaignsApi();
         app.MapLivestreamsApi();
         app.MapHub<CommunityHub>(HubPath);
+        app.MapCommunityPages();
         return app;
     }
 
