@@ -13,6 +13,15 @@ trap 'exit 143' TERM
 
 azurite_install
 
+# The browser tests drive Debian's Chromium through Playwright (Playwright's own browser download cannot work here).
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "test: installing Debian's chromium for the browser tests..." >&2
+  SUDO=""
+  [[ "$(id -u)" == 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
+fi
+
 # Three distinct free loopback ports (held open together, then released).
 read -r BLOB_PORT QUEUE_PORT TABLE_PORT < <(node -e '
   const net = require("net");

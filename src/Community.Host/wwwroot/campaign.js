@@ -37,10 +37,10 @@ function show(s) {
 function leaderboard(table, entries, by) {
   const caption = el('caption', { class: 'sr-only' }, by === 'heat' ? 'Creators by heat' : 'Creators by engagement rate');
   const head = el('thead', {}, el('tr', {},
-    ['#', 'Creator', 'Heat', 'Rate', 'Interactions', 'Followers', 'Reply rate', 'Median reply'].map(h => el('th', { scope: 'col' }, h))));
+    ['#', 'Creator', 'Heat', 'Engagement rate', 'Interactions', 'Followers', 'Reply rate', 'Median reply'].map(h => el('th', { scope: 'col', class: h === 'Creator' ? 'name' : null }, h))));
   const body = el('tbody', {}, entries.map((e, i) => el('tr', {},
     el('td', {}, String(i + 1)),
-    el('th', { scope: 'row', style: 'text-align:left' }, e.handle),
+    el('th', { scope: 'row', class: 'name' }, e.handle),
     el('td', {}, number(e.heat, 1)),
     el('td', {}, percent(e.engagementRate, 2)),
     el('td', {}, number(e.interactions)),
@@ -52,12 +52,12 @@ function leaderboard(table, entries, by) {
 
 /** The per-minute series as bars (SVG, drawn from the snapshot; times in the viewer's zone), with a text summary. */
 function chart(series) {
-  const width = 600, height = 160, pad = 22;
+  // Drawn at the element's own width, so text is not stretched; redrawn with every snapshot.
+  const width = Math.max(280, Math.round($('#chart').clientWidth || 600)), height = 170, pad = 24;
   const max = Math.max(1, ...series.map(m => m.interactions));
   const w = (width - pad) / Math.max(1, series.length);
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('role', 'img');
   const total = series.reduce((a, m) => a + m.interactions, 0);
   const last = series.at(-1);

@@ -43,8 +43,8 @@ async function addPost(postId, { subscribe = true } = {}) {
 
 function showCounters(entry, c) {
   entry.counters.replaceChildren(
-    el('span', {}, `♥ ${number(c.likes)} likes`), el('span', {}, `💬 ${number(c.comments)} comments`),
-    el('span', {}, `↗ ${number(c.shares)} shares`), el('span', {}, `🔖 ${number(c.saves)} saves`));
+    el('span', {}, `${number(c.likes)} likes`), el('span', {}, `${number(c.comments)} comments`),
+    el('span', {}, `${number(c.shares)} shares`), el('span', {}, `${number(c.saves)} saves`));
 }
 
 async function subscribePost(entry) {

@@ -60,6 +60,13 @@ function onRemoved(r) {
     li.querySelector('.msg-actions')?.remove();
   }
   if (room?.pinned?.id === r.id) { room.pinned = null; showRoom(room); }
+  if (isModerator()) refreshModerationSoon();
+}
+
+let moderationTimer = 0;
+function refreshModerationSoon() {
+  clearTimeout(moderationTimer);
+  moderationTimer = setTimeout(() => loadModeration().catch(fail), 300);
 }
 
 function showRoom(r) {
@@ -76,7 +83,7 @@ function showRoom(r) {
   showViewers(r);
   const pinned = $('#pinned');
   pinned.hidden = !r.pinned;
-  if (r.pinned) pinned.replaceChildren(el('strong', {}, '📌 '), el('span', { class: 'author' }, r.pinned.author), ': ', r.pinned.text);
+  if (r.pinned) pinned.replaceChildren(el('strong', {}, 'Pinned: '), el('span', { class: 'author' }, r.pinned.author), ': ', r.pinned.text);
   $('#host-controls').hidden = !isHost() || r.status === 'ended';
   $('#start').hidden = r.status !== 'scheduled';
   $('#end').hidden = r.status !== 'live';
@@ -147,7 +154,7 @@ $('#user-form').addEventListener('submit', e => {
 const { connection, start } = connectHub({
   ChatReceived: onChat,
   ChatRemoved: onRemoved,
-  LiveUpdated: r => { if (r.liveId === liveId) { showRoom(r); if (isModerator()) loadModeration().catch(fail); } },
+  LiveUpdated: r => { if (r.liveId === liveId) { showRoom(r); if (isModerator()) refreshModerationSoon(); } },
   ViewersUpdated: v => { if (v.liveId === liveId) showViewers(v); },
   InviteReceived: i => { if (i.liveId === liveId) api('GET', `/api/livestreams/${liveId}`).then(showRoom, fail); },
 }, async c => {
