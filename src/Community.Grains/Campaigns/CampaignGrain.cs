@@ -7,6 +7,7 @@ using Community.Grains.Realtime;
 using Community.Grains.Storage;
 using Community.Identity;
 using Community.Realtime;
+using Community.Replies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,12 @@ public sealed partial class CampaignGrain(
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
 {
     private static readonly TimeSpan FollowersMaxAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Responsiveness moves slowly (a 7-day window): reading it for every push would cost a call per creator per beat.
+    /// A creator's figure is read again after this, or on the next push after their posts report comments or replies.
+    /// </summary>
+    private static readonly TimeSpan ResponsivenessMaxAge = TimeSpan.FromSeconds(10);
 
     private readonly EngagementOptions _options = options.Value;
     private readonly EngagementTracker _tracker = new(options.Value);
@@ -201,6 +208,11 @@ public sealed partial class CampaignGrain(
             heat += delta[c] * _options.Weight((EngagementCounter)c);
         }
 
+        if (delta[(int)EngagementCounter.Comments] > 0 || delta[(int)EngagementCounter.CreatorReplies] > 0)
+        {
+            creator.ExpireResponsiveness();
+        }
+
         var at = Math.Min(report.At.UtcTicks, time.GetUtcNow().UtcTicks);
         _tracker.Record(delta, at);
         creator.Heat.Add(heat, at);
@@ -256,7 +268,7 @@ public sealed partial class CampaignGrain(
 
     private async Task<CampaignSnapshot> SnapshotAsync()
     {
-        await RefreshFollowersAsync();
+        await Task.WhenAll(RefreshFollowersAsync(), RefreshResponsivenessAsync());
         var s = state.State;
         var now = time.GetUtcNow();
         var ticks = now.UtcTicks;
@@ -276,7 +288,8 @@ public sealed partial class CampaignGrain(
             }
 
             entries.Add(new CampaignCreator(handle, live.Followers, live.Posts, counts,
-                live.Posts == 0 ? 0 : EngagementMath.PooledRate(counts.Interactions, creatorReach), live.Heat.ValueAt(ticks)));
+                live.Posts == 0 ? 0 : EngagementMath.PooledRate(counts.Interactions, creatorReach), live.Heat.ValueAt(ticks),
+                live.Responsiveness));
         }
 
         var sum = EngagementCounts.From(totals);
@@ -326,6 +339,30 @@ public sealed partial class CampaignGrain(
         }
     }
 
+    private async Task RefreshResponsivenessAsync()
+    {
+        var now = time.GetUtcNow();
+        var stale = state.State.Creators.Where(h => now - Creator(h).ResponsivenessAt >= ResponsivenessMaxAge).ToList();
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(stale.Select(async handle =>
+        {
+            var live = Creator(handle);
+            try
+            {
+                live.SetResponsiveness(await GrainFactory.GetGrain<IReplyQueueGrain>(handle).Responsiveness(), now);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A figure beside the leaderboard must not stop the campaign's push: keep the last one, retry next beat.
+                LogResponsivenessFailed(logger, ex, handle, CampaignId);
+            }
+        }));
+    }
+
     private async Task<long> RequireCreatorProfileAsync(string handle) =>
         (await GrainFactory.GetGrain<ICreatorGrain>(handle).GetProfile())?.Followers
             ?? throw CommunityException.NotFound($"There is no creator '{handle}': only creators with a profile can join a campaign.");
@@ -370,15 +407,30 @@ public sealed partial class CampaignGrain(
 
         public DateTimeOffset FollowersAt { get; private set; } = DateTimeOffset.MinValue;
 
+        public Responsiveness? Responsiveness { get; private set; }
+
+        public DateTimeOffset ResponsivenessAt { get; private set; } = DateTimeOffset.MinValue;
+
         public void SetFollowers(long followers, DateTimeOffset at)
         {
             Followers = followers;
             FollowersAt = at;
         }
+
+        public void SetResponsiveness(Responsiveness responsiveness, DateTimeOffset at)
+        {
+            Responsiveness = responsiveness;
+            ResponsivenessAt = at;
+        }
+
+        public void ExpireResponsiveness() => ResponsivenessAt = DateTimeOffset.MinValue;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Report of {Source} ignored by campaign {CampaignId} (not a creator of it, or the campaign is full).")]
     private static partial void LogIgnoredReport(ILogger logger, string source, string campaignId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the responsiveness of {Handle} for campaign {CampaignId} failed; the last figure stays.")]
+    private static partial void LogResponsivenessFailed(ILogger logger, Exception ex, string handle, string campaignId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing the roll-up of campaign {CampaignId} failed; retrying on the next beat.")]
     private static partial void LogSaveFailed(ILogger logger, Exception ex, string campaignId);
