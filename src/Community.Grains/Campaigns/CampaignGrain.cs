@@ -17,9 +17,9 @@ namespace Community.Grains.Campaigns;
 /// A brand's campaign: who owns and may watch it, which creators may attach posts, and the live roll-up of those
 /// posts (totals, rate, heat, cost per engagement, per-minute series, leaderboard). Posts report in batches
 /// (<see cref="EngagementRollup"/>); each report carries the post's counters of record, so the totals are exact and
-/// idempotent. Watchers get <c>CampaignUpdated</c> at most once per push interval while anything changes, and the
-/// roll-up is stored on the same beat, so a restart loses at most one interval of it (and the next report of each
-/// post that changes again restores its exact counts).
+/// idempotent. Watchers get <c>CampaignUpdated</c> at most once per campaign push interval while anything changes (a
+/// short beat: a brand sees a like within a second); the roll-up is stored on the slower push interval, so a restart
+/// loses at most one such interval of it (and the next report of each post that changes again restores its exact counts).
 /// </summary>
 public sealed partial class CampaignGrain(
     [PersistentState("campaign", GrainStorage.ProviderName)] IPersistentState<CampaignState> state,
@@ -42,6 +42,7 @@ public sealed partial class CampaignGrain(
     private readonly Dictionary<string, CreatorLive> _creators = new(StringComparer.Ordinal);
     private Dictionary<string, CampaignSource> _sources = new(StringComparer.Ordinal);
     private PulseTimer? _pulse;
+    private PulseTimer? _save;
     private bool _unsaved;
 
     private string CampaignId => this.GetPrimaryKeyString();
@@ -66,7 +67,8 @@ public sealed partial class CampaignGrain(
             }
         }
 
-        _pulse = new PulseTimer(this, _options.PushInterval, PulseAsync);
+        _pulse = new PulseTimer(this, _options.CampaignPushInterval, PulseAsync);
+        _save = new PulseTimer(this, _options.PushInterval, SaveAsync);
         return Task.CompletedTask;
     }
 
@@ -218,12 +220,14 @@ public sealed partial class CampaignGrain(
         creator.Heat.Add(heat, at);
         _unsaved = true;
         _pulse!.Touch();
+        _save!.Touch();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _pulse?.Stop();
+        _save?.Stop();
         await SaveAsync();
     }
 
@@ -236,7 +240,6 @@ public sealed partial class CampaignGrain(
 
         var snapshot = await SnapshotAsync();
         _fanout.Publish(Topics.Campaign(CampaignId), ClientEvents.CampaignUpdated, snapshot);
-        await SaveAsync();
     }
 
     private async Task SaveAsync()
@@ -261,7 +264,7 @@ public sealed partial class CampaignGrain(
         catch (Exception ex)
         {
             _unsaved = true;
-            _pulse?.Touch();
+            _save?.Touch();
             LogSaveFailed(logger, ex, CampaignId);
         }
     }
