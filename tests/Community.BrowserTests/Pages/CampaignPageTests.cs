@@ -13,7 +13,7 @@ public sealed class CampaignPageTests(BrowserFixture browser)
     [Fact]
     public async Task A_brand_page_shows_its_totals_change_when_a_fan_likes_a_campaign_post()
     {
-        var (campaignId, brand, posts) = await CampaignAsync();
+        var (campaignId, brand, posts, creators) = await CampaignAsync();
         var page = await browser.OpenAsync(Cluster.A, brand, $"/campaigns/{campaignId}");
         await Expect(page.Locator("#t-likes")).ToHaveTextAsync("0");
         await Expect(page.Locator("#by-heat tbody tr")).ToHaveCountAsync(2);
@@ -24,15 +24,21 @@ public sealed class CampaignPageTests(BrowserFixture browser)
         await Expect(page.Locator("#t-likes")).ToHaveTextAsync("1", new() { Timeout = 5_000 });
         await Expect(page.Locator("#t-interactions")).ToHaveTextAsync("1");
 
-        // A little more activity, so the screenshot shows a chart and two leaderboard rows.
+        // More activity: a share and a fan's question on each post, and the first creator answers theirs, which shows
+        // beside them as their reply rate.
+        var questions = new List<Community.Posts.Comment>();
         foreach (var (postId, i) in posts.Select((p, i) => (p, i)))
         {
             using var client = await Cluster.B.ClientAsync(ClusterFixture.Unique("fan"));
             (await client.PostAsJsonAsync($"/api/posts/{postId}/reactions", new { kind = "share" })).EnsureSuccessStatusCode();
-            await client.CommentAsync(postId, $"Great pick #{i}");
+            questions.Add(await client.CommentAsync(postId, $"Where can I try dish {i + 1}?"));
         }
 
-        await Expect(page.Locator("#t-interactions")).ToHaveTextAsync("5", new() { Timeout = 5_000 });
+        await creators[0].Client.CommentAsync(posts[0], "At our Lisbon pop-up!", replyTo: questions[0].Id);
+        await Expect(page.Locator("#t-interactions")).ToHaveTextAsync("6", new() { Timeout = 5_000 });
+        var answering = page.Locator("#by-heat tbody tr", new() { HasText = creators[0].Handle });
+        await Expect(answering).ToContainTextAsync("100 %", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#by-heat tbody tr", new() { HasText = creators[1].Handle })).ToContainTextAsync("0 %");
         await BrowserFixture.ScreenshotAsync(page, "campaign.png");
         Assert.Empty(browser.PageErrors[page]);
     }
@@ -40,7 +46,7 @@ public sealed class CampaignPageTests(BrowserFixture browser)
     [Fact]
     public async Task A_fan_who_opens_a_campaign_that_is_not_theirs_sees_the_403_and_the_page_still_works()
     {
-        var (campaignId, _, _) = await CampaignAsync();
+        var (campaignId, _, _, _) = await CampaignAsync();
         var fan = ClusterFixture.Unique("fan");
         var page = await browser.OpenAsync(Cluster.B, fan, $"/campaigns/{campaignId}");
 
@@ -53,7 +59,7 @@ public sealed class CampaignPageTests(BrowserFixture browser)
         Assert.Empty(browser.PageErrors[page]);
     }
 
-    private async Task<(string CampaignId, string Brand, string[] Posts)> CampaignAsync()
+    private async Task<(string CampaignId, string Brand, string[] Posts, (string Handle, HttpClient Client)[] Creators)> CampaignAsync()
     {
         var brand = ClusterFixture.Unique("brand");
         var creators = new[] { ClusterFixture.Unique("cr"), ClusterFixture.Unique("cr") };
@@ -70,6 +76,6 @@ public sealed class CampaignPageTests(BrowserFixture browser)
             posts[i] = (await published.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("postId").GetString()!;
         }
 
-        return (campaignId, brand, posts);
+        return (campaignId, brand, posts, [.. creators.Zip(creatorClients)]);
     }
 }

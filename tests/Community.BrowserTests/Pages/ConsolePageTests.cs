@@ -64,6 +64,9 @@ public sealed class ConsolePageTests(BrowserFixture browser)
         await Expect(page.Locator("#inbox")).ToContainTextAsync(fan);
         await page.Locator("#inbox button").First.ClickAsync();
         await Expect(page.Locator("#messages")).ToContainTextAsync("Loved the last video!");
+        // One fan of two answered (the conversation opening is still unanswered): the reply rate follows.
+        await Expect(page.Locator("#s-reply-rate")).Not.ToHaveTextAsync("0 %", new() { Timeout = 5_000 });
+        await Expect(page.Locator("#s-median")).Not.ToHaveTextAsync("–");
         await BrowserFixture.ScreenshotAsync(page, "console.png");
         Assert.Empty(browser.PageErrors[page]);
     }
