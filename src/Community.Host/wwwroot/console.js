@@ -159,7 +159,6 @@ $('#profile-form').addEventListener('submit', async e => {
 
 // ---- reply queue ----
 const queue = new BoundedList($('#queue'), renderQueued, { max: 200 });
-let queueTotal = 0;
 
 function renderQueued(c) {
   return el('li', {},
@@ -168,7 +167,6 @@ function renderQueued(c) {
 }
 
 function setQueueTotal(total) {
-  queueTotal = total;
   $('#queue-total').textContent = String(total);
   $('#s-waiting').textContent = number(total);
   $('#queue-empty').hidden = total > 0;

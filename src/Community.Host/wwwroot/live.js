@@ -129,7 +129,7 @@ $('#chat-form').addEventListener('submit', async e => {
   } catch (error) { fail(hubError(error)); }
 });
 
-$('#start').addEventListener('click', async () => { try { showRoom(await api('POST', `/api/livestreams/${liveId}/start`)); chat.clear(); lastSeq = 0; } catch (error) { fail(error); } });
+$('#start').addEventListener('click', async () => { try { showRoom(await api('POST', `/api/livestreams/${liveId}/start`)); } catch (error) { fail(error); } });
 $('#end').addEventListener('click', async () => { try { showRoom(await api('POST', `/api/livestreams/${liveId}/end`)); } catch (error) { fail(error); } });
 $('#accept').addEventListener('click', async () => {
   try { showRoom(await api('POST', `/api/livestreams/${liveId}/hosts/me`)); await hub.invoke('JoinLive', liveId, null, lastSeq); } catch (error) { fail(error); }
