@@ -360,7 +360,9 @@ public sealed partial class CampaignGrain(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A figure beside the leaderboard must not stop the campaign's push: keep the last one, retry next beat.
+                // A figure beside the leaderboard must not stop the campaign's push: keep the last one and try again
+                // after the max age, not on every push beat.
+                live.SetResponsiveness(live.Responsiveness, now);
                 LogResponsivenessFailed(logger, ex, handle, CampaignId);
             }
         }));
@@ -420,7 +422,7 @@ public sealed partial class CampaignGrain(
             FollowersAt = at;
         }
 
-        public void SetResponsiveness(Responsiveness responsiveness, DateTimeOffset at)
+        public void SetResponsiveness(Responsiveness? responsiveness, DateTimeOffset at)
         {
             Responsiveness = responsiveness;
             ResponsivenessAt = at;
@@ -432,7 +434,7 @@ public sealed partial class CampaignGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Report of {Source} ignored by campaign {CampaignId} (not a creator of it, or the campaign is full).")]
     private static partial void LogIgnoredReport(ILogger logger, string source, string campaignId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the responsiveness of {Handle} for campaign {CampaignId} failed; the last figure stays.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the responsiveness of {Handle} for campaign {CampaignId} failed; the last figure stays for now.")]
     private static partial void LogResponsivenessFailed(ILogger logger, Exception ex, string handle, string campaignId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing the roll-up of campaign {CampaignId} failed; retrying on the next beat.")]
