@@ -17,13 +17,14 @@ const chat = new BoundedList($('#chat'), renderChat, { max: 300, perFrame: 150 }
 
 function renderChat(m) {
   const when = room?.status === 'ended' && m.offsetSeconds !== undefined ? el('span', { class: 'meta' }, '+' + offset(m.offsetSeconds)) : timeEl(m.at);
+  const text = m.removed ? el('div', { class: 'removed' }, 'removed by a moderator') : el('div', { class: 'text' }, m.text);
   const li = el('li', { dataset: { id: m.id } },
     el('span', { class: 'author' }, m.author), ' ',
     el('span', { class: 'badge', title: `came through ${m.via}'s audience` }, `via ${m.via}`), ' ',
-    el('span', { class: 'meta' }, when),
-    m.removed ? el('div', { class: 'removed' }, 'removed by a moderator') : el('div', { class: 'text' }, m.text));
+    el('span', { class: 'meta' }, when), text);
   if (!m.removed && isModerator() && room?.status === 'live') {
-    li.append(el('span', { class: 'msg-actions' },
+    // On the author's line, so moderation adds no height to the chat.
+    text.before(el('span', { class: 'msg-actions' },
       el('button', { type: 'button', class: 'link', 'aria-label': `Remove message of ${m.author}`, onclick: () => moderate({ action: 'remove', messageId: m.id }) }, 'Remove'),
       el('button', { type: 'button', class: 'link', 'aria-label': `Pin message of ${m.author}`, onclick: () => moderate({ action: 'pin', messageId: m.id }) }, 'Pin'),
       m.author !== me && !room.hosts.includes(m.author)

@@ -68,8 +68,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Uncaught script errors of a page opened with <see cref="OpenAsync"/>.</summary>
     public Dictionary<IPage, List<string>> PageErrors { get; } = [];
 
-    /// <summary>Saves a screenshot to docs/screenshots/ of the repository (committed; the README shows them).</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>Saves a full-page screenshot to docs/screenshots/ of the repository (committed; the README shows them).</summary>
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(name), FullPage = true });
+
+    /// <summary>docs/screenshots/<paramref name="name"/> in the repository these tests were built from.</summary>
+    public static string ScreenshotPath(string name)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Community.sln")))
@@ -77,14 +81,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             dir = dir.Parent;
         }
 
-        if (dir is null)
-        {
-            return;
-        }
-
-        var folder = Path.Combine(dir.FullName, "docs", "screenshots");
+        var folder = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "docs", "screenshots");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = true });
+        return Path.Combine(folder, name);
     }
 
     public async Task DisposeAsync()

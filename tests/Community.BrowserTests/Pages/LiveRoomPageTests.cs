@@ -66,6 +66,7 @@ public sealed class LiveRoomPageTests(BrowserFixture browser)
         await page.Locator("#chat-text").FillAsync("still here");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#chat li").Last).ToContainTextAsync("still here");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("live-room-phone.png") });
         Assert.Empty(browser.PageErrors[page]);
     }
 
