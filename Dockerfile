@@ -1,8 +1,15 @@
 # Community host image. Build from the repo root:  docker build -t community-host .
 # Used by docker-compose.yml (two silos + Azurite).
 
+# The pages' SignalR browser client comes from npm (pinned in package-lock.json); the host's build copies it.
+FROM node:20-slim AS web
+WORKDIR /web
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
+COPY --from=web /web/node_modules/@microsoft/signalr/dist/browser/ node_modules/@microsoft/signalr/dist/browser/
 # Build settings (TreatWarningsAsErrors + EnforceCodeStyleInBuild read .editorconfig).
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/

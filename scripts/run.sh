@@ -2,16 +2,21 @@
 # Run Community locally: Azurite (data in .data/azurite) + the host on http://127.0.0.1:5080.
 # Ctrl-C stops both. Extra args go to the host.
 #   --reset-data   delete the local data (.data/azurite) before starting: every creator, post and comment
+#   --demo         (off by default): also seed creators, a campaign and a co-hosted live room through the public API,
+#                  print the pages to open, and drive a gentle simulated audience (scripts/demo.mjs; COMMUNITY_DEMO_RATE
+#                  actions/s, default 2)
 # Env: COMMUNITY_HTTP_PORT (default 5080); COMMUNITY_DATA_WARN_MB (default 50): warn when the local data is larger.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/azurite.sh
 
 RESET_DATA=0
+DEMO=0
 HOST_ARGS=()
 for arg in "$@"; do
   case "$arg" in
     --reset-data) RESET_DATA=1 ;;
+    --demo) DEMO=1 ;;
     *) HOST_ARGS+=("$arg") ;;
   esac
 done
@@ -19,9 +24,13 @@ done
 HTTP_PORT="${COMMUNITY_HTTP_PORT:-5080}"
 BASE_URL="http://127.0.0.1:$HTTP_PORT"
 HOST_PID=""
+DEMO_PID=""
 
 cleanup() {
   trap - EXIT INT TERM
+  if [[ -n "$DEMO_PID" ]]; then
+    kill -TERM "$DEMO_PID" 2>/dev/null || true
+  fi
   if [[ -n "$HOST_PID" ]] && kill -0 "$HOST_PID" 2>/dev/null; then
     echo "run: stopping host..." >&2
     # `dotnet run` starts the app as a child process: signal both.
@@ -44,6 +53,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# npm ci also brings the SignalR browser client the pages load (copied next to the host by its build).
+azurite_install
 if port_open 10002; then
   echo "run: Azurite (or something) already listens on 127.0.0.1:10002; reusing it, not starting another." >&2
   if ((RESET_DATA)); then
@@ -52,12 +63,11 @@ if port_open 10002; then
   fi
 else
   if ((RESET_DATA)); then azurite_local_data --reset-data; else azurite_local_data; fi
-  azurite_install
   azurite_start 10000 10001 10002 .data/azurite.log --location "$AZURITE_DATA_DIR"
 fi
 
 echo
-echo "Community:  $BASE_URL"
+echo "Community:  $BASE_URL   (pages: sign in at /, then /console, /live/{liveId}, /campaigns/{id})"
 echo "  hub:      $BASE_URL/hubs/community"
 echo "  health:   $BASE_URL/health/ready"
 echo "  API docs: $BASE_URL/scalar (OpenAPI: $BASE_URL/openapi/v1.json)"
@@ -73,6 +83,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 dotnet run --project src/Community.Host -c Release --no-launch-profile -- --urls "$BASE_URL" "${HOST_ARGS[@]}" &
 HOST_PID=$!
+if ((DEMO)); then
+  # Waits for readiness itself, then seeds and prints the page URLs.
+  node scripts/demo.mjs "$BASE_URL" "${COMMUNITY_DEMO_RATE:-2}" &
+  DEMO_PID=$!
+fi
 set +e
 wait "$HOST_PID"
 rc=$?

@@ -17,6 +17,15 @@ if [[ ! -f clients/js/node_modules/.package-lock.json || clients/js/package-lock
   (cd clients/js && npm ci --no-audit --no-fund) >&2
 fi
 
+# The browser tests drive Debian's Chromium through Playwright (Playwright's own browser download cannot work here).
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "test: installing Debian's chromium for the browser tests..." >&2
+  SUDO=""
+  [[ "$(id -u)" == 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
+fi
+
 # Three distinct free loopback ports (held open together, then released).
 read -r BLOB_PORT QUEUE_PORT TABLE_PORT < <(node -e '
   const net = require("net");

@@ -1,4 +1,5 @@
 using Community.Engagement;
+using Community.Replies;
 using Orleans.Concurrency;
 
 namespace Community.Campaigns;
@@ -20,7 +21,10 @@ public sealed record CampaignMinute(
     public long Interactions => Counts.Interactions;
 }
 
-/// <summary>One creator of a campaign, as its leaderboard shows them: their campaign posts only.</summary>
+/// <summary>
+/// One creator of a campaign, as its leaderboard shows them: their campaign posts only, and beside them how they answer
+/// fans (<see cref="Responsiveness"/>, across all their posts and conversations; null until first read).
+/// </summary>
 [GenerateSerializer, Immutable]
 [Alias("community.campaign-creator")]
 public sealed record CampaignCreator(
@@ -29,7 +33,8 @@ public sealed record CampaignCreator(
     [property: Id(2)] int Posts,
     [property: Id(3)] EngagementCounts Totals,
     [property: Id(4)] double EngagementRate,
-    [property: Id(5)] double Heat)
+    [property: Id(5)] double Heat,
+    [property: Id(6)] Responsiveness? Responsiveness = null)
 {
     public long Interactions => Totals.Interactions;
 }

@@ -7,6 +7,7 @@ using Community.Grains.Realtime;
 using Community.Grains.Storage;
 using Community.Identity;
 using Community.Realtime;
+using Community.Replies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +17,9 @@ namespace Community.Grains.Campaigns;
 /// A brand's campaign: who owns and may watch it, which creators may attach posts, and the live roll-up of those
 /// posts (totals, rate, heat, cost per engagement, per-minute series, leaderboard). Posts report in batches
 /// (<see cref="EngagementRollup"/>); each report carries the post's counters of record, so the totals are exact and
-/// idempotent. Watchers get <c>CampaignUpdated</c> at most once per push interval while anything changes, and the
-/// roll-up is stored on the same beat, so a restart loses at most one interval of it (and the next report of each
-/// post that changes again restores its exact counts).
+/// idempotent. Watchers get <c>CampaignUpdated</c> at most once per campaign push interval while anything changes (a
+/// short beat: a brand sees a like within a second); the roll-up is stored on the slower push interval, so a restart
+/// loses at most one such interval of it (and the next report of each post that changes again restores its exact counts).
 /// </summary>
 public sealed partial class CampaignGrain(
     [PersistentState("campaign", GrainStorage.ProviderName)] IPersistentState<CampaignState> state,
@@ -29,12 +30,19 @@ public sealed partial class CampaignGrain(
 {
     private static readonly TimeSpan FollowersMaxAge = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Responsiveness moves slowly (a 7-day window): reading it for every push would cost a call per creator per beat.
+    /// A creator's figure is read again after this, or on the next push after their posts report comments or replies.
+    /// </summary>
+    private static readonly TimeSpan ResponsivenessMaxAge = TimeSpan.FromSeconds(10);
+
     private readonly EngagementOptions _options = options.Value;
     private readonly EngagementTracker _tracker = new(options.Value);
     private readonly RealtimeFanout _fanout = new(relays, logger);
     private readonly Dictionary<string, CreatorLive> _creators = new(StringComparer.Ordinal);
     private Dictionary<string, CampaignSource> _sources = new(StringComparer.Ordinal);
     private PulseTimer? _pulse;
+    private PulseTimer? _save;
     private bool _unsaved;
 
     private string CampaignId => this.GetPrimaryKeyString();
@@ -63,7 +71,8 @@ public sealed partial class CampaignGrain(
             }
         }
 
-        _pulse = new PulseTimer(this, _options.PushInterval, PulseAsync);
+        _pulse = new PulseTimer(this, _options.CampaignPushInterval, PulseAsync);
+        _save = new PulseTimer(this, _options.PushInterval, SaveAsync);
         return Task.CompletedTask;
     }
 
@@ -205,17 +214,24 @@ public sealed partial class CampaignGrain(
             heat += delta[c] * _options.Weight((EngagementCounter)c);
         }
 
+        if (delta[(int)EngagementCounter.Comments] > 0 || delta[(int)EngagementCounter.CreatorReplies] > 0)
+        {
+            creator.ExpireResponsiveness();
+        }
+
         var at = Math.Min(report.At.UtcTicks, time.GetUtcNow().UtcTicks);
         _tracker.Record(delta, at);
         creator.Heat.Add(heat, at);
         _unsaved = true;
         _pulse!.Touch();
+        _save!.Touch();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _pulse?.Stop();
+        _save?.Stop();
         await SaveAsync();
     }
 
@@ -228,7 +244,6 @@ public sealed partial class CampaignGrain(
 
         var snapshot = await SnapshotAsync();
         _fanout.Publish(Topics.Campaign(CampaignId), ClientEvents.CampaignUpdated, snapshot);
-        await SaveAsync();
     }
 
     private async Task SaveAsync()
@@ -253,14 +268,14 @@ public sealed partial class CampaignGrain(
         catch (Exception ex)
         {
             _unsaved = true;
-            _pulse?.Touch();
+            _save?.Touch();
             LogSaveFailed(logger, ex, CampaignId);
         }
     }
 
     private async Task<CampaignSnapshot> SnapshotAsync()
     {
-        await RefreshFollowersAsync();
+        await Task.WhenAll(RefreshFollowersAsync(), RefreshResponsivenessAsync());
         var s = state.State;
         var now = time.GetUtcNow();
         var ticks = now.UtcTicks;
@@ -280,7 +295,8 @@ public sealed partial class CampaignGrain(
             }
 
             entries.Add(new CampaignCreator(handle, live.Followers, live.Posts, counts,
-                live.Posts == 0 ? 0 : EngagementMath.PooledRate(counts.Interactions, creatorReach), live.Heat.ValueAt(ticks)));
+                live.Posts == 0 ? 0 : EngagementMath.PooledRate(counts.Interactions, creatorReach), live.Heat.ValueAt(ticks),
+                live.Responsiveness));
         }
 
         var sum = EngagementCounts.From(totals);
@@ -330,6 +346,32 @@ public sealed partial class CampaignGrain(
         }
     }
 
+    private async Task RefreshResponsivenessAsync()
+    {
+        var now = time.GetUtcNow();
+        var stale = state.State.Creators.Where(h => now - Creator(h).ResponsivenessAt >= ResponsivenessMaxAge).ToList();
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(stale.Select(async handle =>
+        {
+            var live = Creator(handle);
+            try
+            {
+                live.SetResponsiveness(await GrainFactory.GetGrain<IReplyQueueGrain>(handle).Responsiveness(), now);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A figure beside the leaderboard must not stop the campaign's push: keep the last one and try again
+                // after the max age, not on every push beat.
+                live.SetResponsiveness(live.Responsiveness, now);
+                LogResponsivenessFailed(logger, ex, handle, CampaignId);
+            }
+        }));
+    }
+
     private async Task<long> RequireCreatorProfileAsync(string handle) =>
         (await GrainFactory.GetGrain<ICreatorGrain>(handle).GetProfile())?.Followers
             ?? throw CommunityException.NotFound($"There is no creator '{handle}': only creators with a profile can join a campaign.");
@@ -374,15 +416,30 @@ public sealed partial class CampaignGrain(
 
         public DateTimeOffset FollowersAt { get; private set; } = DateTimeOffset.MinValue;
 
+        public Responsiveness? Responsiveness { get; private set; }
+
+        public DateTimeOffset ResponsivenessAt { get; private set; } = DateTimeOffset.MinValue;
+
         public void SetFollowers(long followers, DateTimeOffset at)
         {
             Followers = followers;
             FollowersAt = at;
         }
+
+        public void SetResponsiveness(Responsiveness? responsiveness, DateTimeOffset at)
+        {
+            Responsiveness = responsiveness;
+            ResponsivenessAt = at;
+        }
+
+        public void ExpireResponsiveness() => ResponsivenessAt = DateTimeOffset.MinValue;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Report of {Source} ignored by campaign {CampaignId} (not a creator of it, or the campaign is full).")]
     private static partial void LogIgnoredReport(ILogger logger, string source, string campaignId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the responsiveness of {Handle} for campaign {CampaignId} failed; the last figure stays for now.")]
+    private static partial void LogResponsivenessFailed(ILogger logger, Exception ex, string handle, string campaignId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing the roll-up of campaign {CampaignId} failed; retrying on the next beat.")]
     private static partial void LogSaveFailed(ILogger logger, Exception ex, string campaignId);

@@ -33,13 +33,27 @@ public sealed class EngagementOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan HalfLife { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>A subject (post, creator, campaign) pushes its scores to watchers at most once per interval, and only while they change.</summary>
+    /// <summary>
+    /// A post or creator pushes its scores to watchers at most once per interval, and only while they change; a campaign
+    /// stores its roll-up at most once per interval.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>A post reports its counters to its creator and campaign at most once per interval, while they change.</summary>
+    /// <summary>
+    /// A campaign pushes its snapshot at most once per interval, and only while it changes. With <see cref="RollupInterval"/>
+    /// it bounds how stale a brand's page is: a like shows within one roll-up beat plus one campaign push beat (issue 12:
+    /// within 1 s at p99).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan CampaignPushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A post reports its counters to its creator and campaign at once after a quiet spell, and at most once per interval
+    /// while they keep changing.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
-    public TimeSpan RollupInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RollupInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>A user's views of one post within this time count once (a web-analytics session).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]

@@ -1,6 +1,7 @@
 using Community.Host.Api;
 using Community.Host.Auth;
 using Community.Host.Hubs;
+using Community.Host.Pages;
 using Community.Host.Realtime;
 using Microsoft.AspNetCore.SignalR;
 
@@ -32,6 +33,7 @@ public static class CommunityApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCommunityPages();
         app.UseWebSockets();
         app.UseCommunityDashboardSession();
         app.UseAuthentication();
@@ -49,6 +51,7 @@ public static class CommunityApp
         app.MapCommunityOpenApi();
         app.MapCommunityTelemetry();
         app.MapCommunityDashboard();
+        app.MapCommunityPages();
         return app;
     }
 

@@ -246,6 +246,45 @@ public sealed class CampaignTests(ClusterFixture cluster)
         Assert.Equal(2, scores.Windows.LastHour.Interactions);
     }
 
+    [Fact]
+    public async Task A_campaigns_leaderboard_shows_beside_each_creator_how_they_answer_fans()
+    {
+        var (_, brandClient) = await BrandAsync(cluster.A);
+        var answering = ClusterFixture.Unique("cr");
+        var silent = ClusterFixture.Unique("cr");
+        var answeringClient = await cluster.A.CreatorAsync(answering);
+        var silentClient = await cluster.B.CreatorAsync(silent);
+        var campaign = await CreateAsync(brandClient, new { name = "Responsive creators", creators = new[] { answering, silent } });
+        var answeredPost = await PublishAsync(answeringClient, answering, campaign.CampaignId);
+        var ignoredPost = await PublishAsync(silentClient, silent, campaign.CampaignId);
+        var fan = await cluster.B.ClientAsync(ClusterFixture.Unique("fan"));
+        var question = await fan.CommentAsync(answeredPost, "Where is this?");
+        await fan.CommentAsync(ignoredPost, "Hello?");
+        await answeringClient.CommentAsync(answeredPost, "Lisbon!", replyTo: question.Id);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        CampaignSnapshot snapshot;
+        do
+        {
+            await Task.Delay(100, timeout.Token);
+            snapshot = (await brandClient.GetFromJsonAsync<CampaignSnapshot>($"/api/campaigns/{campaign.CampaignId}", Api.Json, timeout.Token))!;
+        }
+        while (snapshot.Leaderboard.ByHeat.Single(c => c.Handle == answering).Responsiveness?.ReplyRate != 1.0
+            || snapshot.Leaderboard.ByHeat.Single(c => c.Handle == silent).Responsiveness?.Awaiting != 1);
+
+        var fast = snapshot.Leaderboard.ByEngagementRate.Single(c => c.Handle == answering).Responsiveness!;
+        Assert.NotNull(fast.MedianResponseSeconds);
+        Assert.Equal(1, fast.Answered);
+        var slow = snapshot.Leaderboard.ByHeat.Single(c => c.Handle == silent).Responsiveness!;
+        Assert.Equal(0.0, slow.ReplyRate);
+        Assert.Null(slow.MedianResponseSeconds);
+
+        // The wire names what docs/api.md says.
+        var json = await brandClient.GetFromJsonAsync<JsonElement>($"/api/campaigns/{campaign.CampaignId}");
+        var entry = json.GetProperty("leaderboard").GetProperty("byHeat")[0].GetProperty("responsiveness");
+        Assert.True(entry.TryGetProperty("replyRate", out _) && entry.TryGetProperty("medianResponseSeconds", out _));
+    }
+
     private static async Task<(string Handle, HttpClient Client)> BrandAsync(TestHost host)
     {
         var brand = ClusterFixture.Unique("brand");
