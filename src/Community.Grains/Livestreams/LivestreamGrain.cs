@@ -182,9 +182,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
     public async Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq)
     {
         await RequireHeadAsync();
-        // Up to toSeq, not this activation's head: a host may know of items stored by another activation.
-        var messages = await _recent.ReadAsync(_store, LiveId, afterSeq, toSeq, MaxCatchUp);
-        return messages.Select(m => new RealtimeEvent(topic, ClientEvents.ChatReceived, m, m.Seq)).ToList();
+        return await _recent.ReplayAsync(_store, LiveId, topic, ClientEvents.ChatReceived, afterSeq, toSeq, MaxCatchUp);
     }
 
     public async Task<ChatPage> GetChat(long afterSeq, int limit)

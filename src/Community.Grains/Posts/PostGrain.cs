@@ -130,9 +130,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
     public async Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq)
     {
         await RequireHeadAsync();
-        // Up to toSeq, not this activation's head: a host may know of items stored by another activation.
-        var comments = await _recent.ReadAsync(_store, PostId, afterSeq, toSeq, MaxCatchUp);
-        return comments.Select(c => new RealtimeEvent(topic, ClientEvents.CommentAdded, c, c.Seq)).ToList();
+        return await _recent.ReplayAsync(_store, PostId, topic, ClientEvents.CommentAdded, afterSeq, toSeq, MaxCatchUp);
     }
 
     PostHead IJournalOwner<PostHead>.Plan(PostHead head, JournalOp op, List<LogWrite> writes)

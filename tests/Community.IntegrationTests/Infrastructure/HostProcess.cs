@@ -147,19 +147,7 @@ public sealed class HostProcess : IAsyncDisposable
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
     };
 
-    public async Task<HubConnection> ConnectAsync(string token)
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, CommunityApp.HubPath), o =>
-            {
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                o.Transports = HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-            })
-            .Build();
-        await connection.StartAsync();
-        return connection;
-    }
+    public Task<HubConnection> ConnectAsync(string token) => TestHost.ConnectAsync(BaseAddress, token);
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {

@@ -105,11 +105,13 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     /// <summary>A real SignalR client over a WebSocket to this host's hub, signed in as <paramref name="user"/>.</summary>
-    public async Task<HubConnection> ConnectAsync(string user)
+    public async Task<HubConnection> ConnectAsync(string user) => await ConnectAsync(BaseAddress, await TokenAsync(user));
+
+    /// <summary>A real SignalR client over a WebSocket to the hub of the host at <paramref name="baseAddress"/>.</summary>
+    public static async Task<HubConnection> ConnectAsync(Uri baseAddress, string token)
     {
-        var token = await TokenAsync(user);
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(BaseAddress, CommunityApp.HubPath), o =>
+            .WithUrl(new Uri(baseAddress, CommunityApp.HubPath), o =>
             {
                 o.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 o.Transports = HttpTransportType.WebSockets;
