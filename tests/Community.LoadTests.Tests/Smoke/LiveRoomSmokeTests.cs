@@ -65,6 +65,7 @@ public class LiveRoomSmokeTests
         var report = await Tiny.RunAsync(new LiveRoomScenario(Room, Tiny.Context(peer), run));
 
         Assert.True(report.Completed, report.Failure);
+        Assert.True(report.Phases.Count == 2, $"steps run: {report.Phases.Count}; stop reason: {report.Step?.StopReason}");
         Assert.Equal([40.0, 80.0], report.Phases.Select(p => p.Rate));
         Assert.NotNull(report.Step);
         Assert.Equal(80, report.Step.HighestSustainedRate);
