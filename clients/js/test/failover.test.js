@@ -31,7 +31,8 @@ async function tokenFor(host, user) {
 /** Creates an item through `host`, retrying with the same clientId while the cluster settles; returns its seq. */
 async function write(host, token, path, text) {
   const clientId = randomUUID();
-  const deadline = Date.now() + 30_000;
+  // While a stopped host's grains move, writes may fail for a while (observed up to ~30 s under the suite's load).
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const { status, body } = await call(host, token, "POST", path, { text, clientId }).catch((e) => ({ status: 0, body: e.message }));
     if (status === 201) return body.seq;

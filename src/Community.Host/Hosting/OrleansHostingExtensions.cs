@@ -68,13 +68,9 @@ public static class OrleansHostingExtensions
                 o.ProbeTimeout = cluster.ProbeTimeout;
                 o.NumMissedProbesLimit = cluster.MissedProbesLimit;
             });
-            silo.Configure<SiloMessagingOptions>(o =>
-            {
-                o.ResponseTimeout = cluster.ResponseTimeout;
-                // Silo-internal calls (directory lookups while a dead host's grains are placed elsewhere) give up soon after
-                // the host is declared dead: a write caught behind one is answered 503 and retried, not held for 30 s.
-                o.SystemResponseTimeout = cluster.DeathDetection + TimeSpan.FromSeconds(1);
-            });
+            // Only application calls: shortening silo-internal calls (SystemResponseTimeout) was tried and made a graceful
+            // leave strand its grains for over 30 s (directory hand-off calls cut short), so it keeps Orleans' default.
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
 
             if (storage.Provider == StorageProvider.Memory)
             {
