@@ -71,13 +71,11 @@ public sealed class ClusterHostOptions
     public int MissedProbesLimit { get; set; } = 3;
 
     /// <summary>
-    /// How long a grain call may wait for its answer. Calls to a host declared dead fail at once; this bounds the rest,
-    /// above all a call whose grain Orleans is still placing after a host died (measured: such a call can wait until
-    /// this timeout). The caller then gets a 503 and retries with its clientId. It must exceed the time to declare a
-    /// host dead; a storage call slower than it answers 503 even if it lands (the clientId retry finds it).
+    /// How long a grain call may wait for its answer. Calls to a host declared dead fail at once, so this bounds only
+    /// calls to a live but stuck grain; it must exceed the time to declare a host dead and a storage call's retries.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>About how long after a host dies the others declare it dead.</summary>
     public TimeSpan DeathDetection => ProbeTimeout * MissedProbesLimit;

@@ -44,7 +44,6 @@ public sealed class TestHost : IAsyncDisposable
             // Many silos share this one test process and its two cores with parallel tests, where a starved silo can be
             // voted dead with 1 s probes: probe every 3 s. Fast failure detection is tested on host processes (HostKillTests).
             ["Cluster:ProbeTimeout"] = "00:00:03",
-            ["Cluster:ResponseTimeout"] = "00:00:10",
             ["Cluster:ClusterId"] = clusterId,
             ["Cluster:ServiceId"] = "community-tests",
             ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
