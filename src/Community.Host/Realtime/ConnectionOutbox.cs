@@ -19,7 +19,7 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private long _pendingBytes;
     private bool _writing;
-    private bool _closing;
+    private State _state;
 
     public string ConnectionId => connection.ConnectionId;
 
@@ -35,7 +35,7 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
     {
         lock (_lock)
         {
-            if (_closing)
+            if (_state != State.Open)
             {
                 return;
             }
@@ -81,11 +81,12 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
         }
     }
 
+    /// <summary>The connection is gone: stops its writes and returns what it followed.</summary>
     public string[] TakeTopics()
     {
         lock (_lock)
         {
-            _closing = true;
+            _state = State.Gone;
             _pending.Clear();
             _pendingBytes = 0;
             var topics = _topics.ToArray();
@@ -99,7 +100,7 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
     {
         lock (_lock)
         {
-            if (_closing || _pending.Count == 0 || time.GetElapsedTime(_pending.Peek().QueuedAt) <= options.MaxPendingAge)
+            if (_state != State.Open || _pending.Count == 0 || time.GetElapsedTime(_pending.Peek().QueuedAt) <= options.MaxPendingAge)
             {
                 return;
             }
@@ -122,7 +123,7 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
     // Called under the lock: drops what waits, and lets the write in flight finish before the close message.
     private void BeginClose()
     {
-        _closing = true;
+        _state = State.SlowConsumer;
         var behind = _pendingBytes;
         _pending.Clear();
         _pendingBytes = 0;
@@ -152,7 +153,6 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
                 write = ValueTask.CompletedTask;
             }
 
-            metrics.Delivered();
             if (!write.IsCompleted)
             {
                 _ = ContinueAfterAsync(write);
@@ -188,9 +188,14 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
     {
         lock (_lock)
         {
-            if (_closing)
+            if (_state != State.Open)
             {
-                _ = CloseAsync();
+                // A slow consumer gets its close message after the write in flight; a connection that is gone gets nothing.
+                if (_state == State.SlowConsumer)
+                {
+                    _ = CloseAsync();
+                }
+
                 message = null!;
                 return false;
             }
@@ -245,6 +250,13 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
         {
             LogWriteFailed(logger, ex, connection.ConnectionId);
         }
+    }
+
+    private enum State
+    {
+        Open,
+        SlowConsumer,
+        Gone,
     }
 
     private readonly record struct Pending(SerializedHubMessage Message, int Size, long QueuedAt);

@@ -13,14 +13,9 @@ public sealed class DeliveryLanes
     private readonly Lane[] _lanes;
     private int _next = -1;
 
-    public DeliveryLanes()
-        : this(Environment.ProcessorCount)
+    public DeliveryLanes(RealtimeMetrics metrics)
     {
-    }
-
-    public DeliveryLanes(int count)
-    {
-        _lanes = Enumerable.Range(0, Math.Max(1, count)).Select(_ => new Lane()).ToArray();
+        _lanes = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Lane(metrics)).ToArray();
     }
 
     public int Count => _lanes.Length;
@@ -47,7 +42,7 @@ public sealed class DeliveryLanes
 
     private readonly record struct Work(SerializedHubMessage[] Messages, ConnectionOutbox[] Outboxes);
 
-    private sealed class Lane : IThreadPoolWorkItem
+    private sealed class Lane(RealtimeMetrics metrics) : IThreadPoolWorkItem
     {
         private readonly ConcurrentQueue<Work> _queue = new();
         private int _scheduled;
@@ -67,6 +62,8 @@ public sealed class DeliveryLanes
             {
                 while (_queue.TryDequeue(out var work))
                 {
+                    // Counted once per batch, not per write: this loop is the host's hottest.
+                    metrics.Delivered(work.Messages.Length * work.Outboxes.Length);
                     foreach (var message in work.Messages)
                     {
                         foreach (var outbox in work.Outboxes)

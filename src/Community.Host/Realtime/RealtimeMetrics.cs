@@ -16,7 +16,7 @@ public sealed class RealtimeMetrics : IDisposable
     public RealtimeMetrics(IMeterFactory meters)
     {
         _meter = meters.Create(MeterName);
-        _deliveries = _meter.CreateCounter<long>("community.realtime.deliveries", description: "Events written to a connection of this host.");
+        _deliveries = _meter.CreateCounter<long>("community.realtime.deliveries", description: "Events handed to a connection of this host (its outbox writes them in order).");
         _events = _meter.CreateCounter<long>("community.realtime.events", description: "Events this host's relay received from grains.");
         _slowConsumerCloses = _meter.CreateCounter<long>("community.realtime.slow_consumer_closes", description: "Connections closed because they fell behind their events.");
         _gapItems = _meter.CreateCounter<long>("community.realtime.gap_items", description: "Stream items this host fetched from a source because their event never arrived.");
@@ -26,7 +26,7 @@ public sealed class RealtimeMetrics : IDisposable
 
     public long SlowConsumerCloses => Interlocked.Read(ref _slowConsumerCloseCount);
 
-    public void Delivered() => _deliveries.Add(1);
+    public void Delivered(long events) => _deliveries.Add(events);
 
     public void Received(int events) => _events.Add(events);
 
