@@ -31,11 +31,13 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
     private readonly ClientIdIndex _clientIds;
     private readonly RecentMap<bool> _reacted = new(100_000);
     private readonly ReplyQueueFeed _replyQueue;
+    private readonly ILogger _logger;
 
     public PostGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<PostGrain> logger)
     {
         _store = stores.Get(Table);
         _time = time;
+        _logger = logger;
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<PostHead>(_store, PostId, this, logger);
         _clientIds = new ClientIdIndex(_store, PostId);
@@ -92,7 +94,9 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
             thread = parent.ReplyTo ?? parent.Id;
         }
 
-        return await _journal.Submit(new CommentOp(author, text, thread, clientId, dedupeKey));
+        var comment = await _journal.Submit(new CommentOp(author, text, thread, clientId, dedupeKey));
+        LogCommentStored(_logger, comment.Seq, PostId);
+        return comment;
     }
 
     public async Task<PostCounters> React(string user, ReactionKind kind)
@@ -256,4 +260,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
 
         public override int Writes => Kind == ReactionKind.Share ? 0 : 1;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Comment {Seq} of post {PostId} stored.")]
+    private static partial void LogCommentStored(ILogger logger, long seq, string postId);
 }

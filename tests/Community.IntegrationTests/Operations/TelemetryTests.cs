@@ -141,7 +141,7 @@ public sealed partial class TelemetryTests(OperationsFixture hosts)
     }
 
     [Fact]
-    public async Task Json_logs_switched_on_by_configuration_write_one_json_object_per_line_with_the_requests_trace_id()
+    public async Task Json_logs_switched_on_by_configuration_carry_the_requests_trace_id_in_the_request_and_the_grain_call_lines()
     {
         // The console logger keeps the writer it finds at start: capture from before this host starts (other
         // hosts starting meanwhile write here too; every line still reaches the real console).
@@ -154,8 +154,10 @@ public sealed partial class TelemetryTests(OperationsFixture hosts)
             host = await TestHost.StartAsync("json-" + Guid.NewGuid().ToString("N")[..12], settings: new Dictionary<string, string?>
             {
                 ["Telemetry:JsonLogs"] = "true",
-                // "Request starting …" lines, so that a request writes at least one.
+                // "Request starting …" lines, so that a request writes at least one; the post grain's line for a
+                // stored comment, so that a grain call writes one.
                 ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+                ["Logging:LogLevel:Community.Grains.Posts.PostGrain"] = "Debug",
             });
         }
         finally
@@ -165,28 +167,40 @@ public sealed partial class TelemetryTests(OperationsFixture hosts)
 
         await using (host)
         {
+            var creator = ClusterFixture.Unique("cr");
+            var postId = await (await host.CreatorAsync(creator)).PublishAsync(creator);
             var traceId = ActivityTraceId.CreateRandom().ToString();
-            using var anonymous = await host.ClientAsync(null);
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+            var fan = await host.ClientAsync(ClusterFixture.Unique("fan"));
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/posts/{postId}/comments") { Content = JsonContent.Create(new { text = "logged" }) };
             request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
-            Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(request)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await fan.SendAsync(request)).StatusCode);
 
-            // The console logger writes on its own thread: wait for the line, within a bound.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            JsonElement? line = null;
-            while (line is null && !timeout.IsCancellationRequested)
+            // The request's own line and the grain call's line both carry the trace id the caller sent.
+            var requestLine = await LineAsync(captured, traceId, "Microsoft.AspNetCore.Hosting.Diagnostics");
+            var grainLine = await LineAsync(captured, traceId, "Community.Grains.Posts.PostGrain");
+            Assert.False(string.IsNullOrEmpty(requestLine.GetProperty("Message").GetString()));
+            Assert.Contains(postId, grainLine.GetProperty("Message").GetString());
+        }
+    }
+
+    /// <summary>The first JSON line of <paramref name="category"/> whose scopes carry the trace; the console logger writes on its own thread, so within a bound.</summary>
+    private static async Task<JsonElement> LineAsync(CapturingWriter captured, string traceId, string category)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!timeout.IsCancellationRequested)
+        {
+            var line = captured.Lines().Select(TryJson)
+                .FirstOrDefault(j => j is { } json && json.GetProperty("Category").GetString() == category && ScopesCarry(json, traceId));
+            if (line is { } found)
             {
-                line = captured.Lines().Select(TryJson).FirstOrDefault(j => j is { } json && ScopesCarry(json, traceId));
-                if (line is null)
-                {
-                    await Task.Delay(20, CancellationToken.None);
-                }
+                return found;
             }
 
-            Assert.True(line is not null, $"No JSON log line carries trace {traceId}; captured: {string.Join('\n', captured.Lines().TakeLast(5))}");
-            Assert.Equal("Microsoft.AspNetCore.Hosting.Diagnostics", line.Value.GetProperty("Category").GetString());
-            Assert.False(string.IsNullOrEmpty(line.Value.GetProperty("Message").GetString()));
+            await Task.Delay(20, CancellationToken.None);
         }
+
+        Assert.Fail($"No JSON log line of {category} carries trace {traceId}; captured: {string.Join('\n', captured.Lines().TakeLast(5))}");
+        return default;
     }
 
     [Fact]
