@@ -4,6 +4,9 @@ using Community.Host.Hubs;
 using Community.Host.Pages;
 using Community.Host.Realtime;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Community.Host.Hosting;
 
@@ -66,6 +69,9 @@ public static class CommunityApp
             o.AddFilter<HubErrorFilter>();
             o.AddFilter<HubWriteLimitFilter>();
         });
+        // The JSON protocol, with argument-binding failures worded like every other hub error.
+        builder.Services.RemoveAll<IHubProtocol>();
+        builder.Services.AddSingleton<IHubProtocol>(sp => new WordedJsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>(), typeof(CommunityHub)));
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RealtimeMetrics>();
         builder.Services.AddSingleton<DeliveryLanes>();
