@@ -170,6 +170,6 @@ public static partial class RequestWords
     [GeneratedRegex(@"\.(?<name>\w+)|\[(?<index>\d+)\]")]
     private static partial Regex PathSegment();
 
-    [GeneratedRegex(@"Nullable`1\[\[?([^,\]]+)")]
+    [GeneratedRegex(@"Nullable(?:`1\[\[?|<)([^,\]>]+)")]
     private static partial Regex NullableOf();
 }
