@@ -50,7 +50,8 @@ public static class CommunityApp
         app.MapRepliesApi();
         app.MapCampaignsApi();
         app.MapLivestreamsApi();
-        app.MapHub<CommunityHub>(HubPath);
+        // A connection lasts no longer than its token: it is closed when the token expires, and reconnects with a fresh one.
+        app.MapHub<CommunityHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true);
         app.MapCommunityOpenApi();
         app.MapCommunityTelemetry();
         app.MapCommunityDashboard();
