@@ -28,18 +28,33 @@ using (app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult()))
 
 // Orleans retries its goodbye to the membership table for minutes when storage is gone (deaf to further signals
 // meanwhile); past Cluster:ShutdownTimeout the process leaves without it, and the other hosts declare it dead.
-var stopped = app.StopAsync();
 var budget = app.Services.GetRequiredService<IOptions<ClusterHostOptions>>().Value.ShutdownTimeout;
-if (await Task.WhenAny(stopped, Task.Delay(budget)) != stopped)
+var lifetime = app.Services.GetService<IHostLifetime>() as IDisposable;
+var shutdown = StopAsync(app);
+if (await Task.WhenAny(shutdown, Task.Delay(budget)) != shutdown)
 {
     await Console.Error.WriteLineAsync($"Community: stopped without finishing its shutdown within Cluster:ShutdownTimeout ({budget.TotalSeconds:0} s); storage may be unreachable, and the other hosts will declare this one dead.");
-    // The console lifetime would otherwise hold the exit until the stop it is waiting for completes.
-    (app.Services.GetService<IHostLifetime>() as IDisposable)?.Dispose();
+    // The console lifetime would otherwise hold the exit until the stop it waits for completes.
+    lifetime?.Dispose();
     Environment.Exit(1);
 }
 
-await app.DisposeAsync();
-return 0;
+try
+{
+    await shutdown;
+    return 0;
+}
+catch (Exception ex)
+{
+    await Console.Error.WriteLineAsync($"Community: stopped with an error: {ex.Message.Split('\n')[0].Trim()}");
+    return 1;
+}
+
+static async Task StopAsync(WebApplication app)
+{
+    await app.StopAsync();
+    await app.DisposeAsync();
+}
 
 /// <summary>Entry point; visible to tests.</summary>
 public partial class Program;

@@ -41,7 +41,8 @@ public sealed partial class WordedJsonHubProtocol(IOptions<JsonHubProtocolOption
         message = message switch
         {
             InvocationBindingFailureMessage f => new InvocationBindingFailureMessage(f.InvocationId, f.Target, Worded(f.Target, f.BindingFailure.SourceException)),
-            StreamBindingFailureMessage f => new StreamBindingFailureMessage(f.Id, Worded("a stream", f.BindingFailure.SourceException)),
+            StreamBindingFailureMessage f => new StreamBindingFailureMessage(f.Id, ExceptionDispatchInfo.Capture(
+                ErrorMapping.ToHubException(new(400, "A stream item does not have the JSON type the stream takes.")))),
             _ => message,
         };
         return true;
@@ -63,7 +64,7 @@ public sealed partial class WordedJsonHubProtocol(IOptions<JsonHubProtocolOption
         var signature = $"{method.Name}({string.Join(", ", parameters.Select(p => $"{p.Name}: {JsonKinds.Describe(p)}"))})";
         if (ArgumentCount().Match(failure.Message) is { Success: true } count)
         {
-            return new(400, $"{method.Name} takes {parameters.Count} argument(s), {count.Groups[1].Value} were sent: {signature}. Pass null for an optional one.");
+            return new(400, $"{method.Name} takes {parameters.Count} arguments, not {count.Groups[1].Value}: {signature}. Pass null for an optional one.");
         }
 
         return new(400, $"The arguments of {method.Name} do not have the expected JSON types: {signature}.");

@@ -117,7 +117,7 @@ public sealed class ConfigErrorWordingTests(ClusterFixture cluster)
 
         var tooFew = await Assert.ThrowsAsync<HubException>(() => fan.InvokeAsync<object>("SendChat", "aaaaaaaaaaaa"));
         Assert.Equal(400, Api.StatusOf(tooFew));
-        Assert.Contains("SendChat takes 3 argument(s), 1 were sent", tooFew.Message, StringComparison.Ordinal);
+        Assert.Contains("SendChat takes 3 arguments, not 1: SendChat(liveId: text, text: text, clientId: text or null).", tooFew.Message, StringComparison.Ordinal);
 
         var unknown = await Assert.ThrowsAsync<HubException>(() => fan.InvokeAsync<object>("DropAllTables"));
         Assert.Equal(404, Api.StatusOf(unknown));
