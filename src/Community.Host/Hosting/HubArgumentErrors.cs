@@ -54,7 +54,9 @@ public sealed partial class WordedJsonHubProtocol(IOptions<JsonHubProtocolOption
     /// <summary>What was wrong with a call's arguments, in the caller's terms (JSON kinds and parameter names).</summary>
     public ErrorMapping.Failure Describe(string target, Exception failure)
     {
-        var method = hub.GetMethod(target, BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+        // SignalR matches method names ignoring case.
+        var method = hub.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .FirstOrDefault(m => string.Equals(m.Name, target, StringComparison.OrdinalIgnoreCase));
         if (method is null || failure is HubException)
         {
             return new(404, $"There is no hub method '{Shorten(target)}'; docs/api.md lists them.");
