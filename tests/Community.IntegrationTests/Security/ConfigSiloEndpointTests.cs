@@ -25,6 +25,23 @@ public sealed class ConfigSiloEndpointTests
         Assert.Equal(new[] { $"127.0.0.1:{host.BaseAddress.Port}", $"127.0.0.1:{host.SiloPort}" }.Order(), listening);
     }
 
+    [Fact]
+    public async Task A_gateway_asked_for_listens_at_the_same_address_only_and_serves_an_Orleans_client()
+    {
+        var clusterId = "cfg-" + Guid.NewGuid().ToString("N")[..8];
+        var gatewayPort = FreePort.Next();
+        await using var host = await HostProcess.StartAsync(clusterId, "gateway", new Dictionary<string, string?>
+        {
+            ["Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+        });
+
+        var listening = ListeningEndpoints(host.ProcessId).Order().ToList();
+
+        Assert.Equal(new[] { $"127.0.0.1:{host.BaseAddress.Port}", $"127.0.0.1:{host.SiloPort}", $"127.0.0.1:{gatewayPort}" }.Order(), listening);
+        // The test tools that need one (HostKillTests asks where grains run) still reach the cluster through it.
+        Assert.NotNull(await HostProcess.ActivationsAsync(clusterId, "post"));
+    }
+
     /// <summary>The TCP endpoints a process listens on, from /proc: its socket inodes matched against the kernel's tables.</summary>
     private static IEnumerable<string> ListeningEndpoints(int pid)
     {
