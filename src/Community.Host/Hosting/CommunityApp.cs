@@ -15,6 +15,9 @@ public static class CommunityApp
 {
     public const string HubPath = "/hubs/community";
 
+    /// <summary>The largest message a hub client may send.</summary>
+    public const int MaxHubMessageBytes = 32 * 1024;
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -63,7 +66,8 @@ public static class CommunityApp
     {
         builder.Services.AddSignalR(o =>
         {
-            o.MaximumReceiveMessageSize = 32 * 1024;
+            // One byte over the limit, so that WordedJsonHubProtocol sees an over-long message and words the refusal.
+            o.MaximumReceiveMessageSize = MaxHubMessageBytes + 1;
             // Safe because HubErrorFilter turns every method failure into a worded HubException; what this adds is
             // the reason a connection was closed (such as a message over the size limit), which clients need.
             o.EnableDetailedErrors = true;
@@ -72,7 +76,7 @@ public static class CommunityApp
         });
         // The JSON protocol, with argument-binding failures worded like every other hub error.
         builder.Services.RemoveAll<IHubProtocol>();
-        builder.Services.AddSingleton<IHubProtocol>(sp => new WordedJsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>(), typeof(CommunityHub)));
+        builder.Services.AddSingleton<IHubProtocol>(sp => new WordedJsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>(), typeof(CommunityHub), MaxHubMessageBytes));
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RealtimeMetrics>();
         builder.Services.AddSingleton<DeliveryLanes>();

@@ -15,8 +15,11 @@ namespace Community.Host.Hosting;
 /// method) read like every other hub error, "400 Invalid input: Comment takes …", instead of naming .NET exception
 /// types. Binding happens before any hub filter runs, so this is the one place that sees those failures.
 /// </summary>
-public sealed partial class WordedJsonHubProtocol(IOptions<JsonHubProtocolOptions> options, Type hub) : IHubProtocol
+public sealed partial class WordedJsonHubProtocol(IOptions<JsonHubProtocolOptions> options, Type hub, int maxMessageBytes) : IHubProtocol
 {
+    /// <summary>What ends each JSON hub message.</summary>
+    private const byte RecordSeparator = 0x1e;
+
     private readonly JsonHubProtocol _inner = new(options);
 
     public string Name => _inner.Name;
@@ -33,6 +36,15 @@ public sealed partial class WordedJsonHubProtocol(IOptions<JsonHubProtocolOption
 
     public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
     {
+        // SignalR hands over at most one byte more than the limit (its own limit is set one byte higher): a message
+        // that has not ended by then is too large. Thrown here, the close message names the limit in words, where
+        // SignalR's own check would name its exception type.
+        if (input.Length > maxMessageBytes && input.Slice(0, maxMessageBytes + 1).PositionOf(RecordSeparator) is null)
+        {
+            throw ErrorMapping.ToHubException(new(413,
+                $"The message is over the maximum message size of {maxMessageBytes / 1024} KiB; send less (or use the HTTP API, whose bodies may be up to 64 KiB)."));
+        }
+
         if (!_inner.TryParseMessage(ref input, binder, out message))
         {
             return false;

@@ -133,4 +133,25 @@ public sealed class ConfigErrorWordingTests(ClusterFixture cluster)
         var catchUp = await fan.InvokeAsync<Community.Posts.CommentCatchUp>("SubscribePost", postId, null);
         Assert.Equal(0, catchUp.LastSeq);
     }
+
+    [Fact]
+    public async Task A_hub_message_over_32_KiB_closes_the_connection_with_a_413_in_words_not_an_exception_type()
+    {
+        var (_, _, postId) = await PostAsync();
+        await using var hub = await cluster.A.ConnectAsync(ClusterFixture.Unique("fan"));
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += ex =>
+        {
+            closed.TrySetResult(ex);
+            return Task.CompletedTask;
+        };
+
+        _ = hub.InvokeAsync<Community.Posts.Comment>("Comment", postId, new string('z', 40_000), null, null).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var error = await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.NotNull(error);
+        Assert.Contains("HubException: 413 Too large: The message is over the maximum message size of 32 KiB", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidDataException", error.Message, StringComparison.Ordinal);
+    }
+
 }
