@@ -21,7 +21,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080
-# 8080 HTTP (SignalR hub, health), 11111 Orleans silo port, 30000 Orleans gateway port.
-EXPOSE 8080 11111 30000
+# 8080 HTTP (SignalR hub, health), 11111 Orleans silo port (between hosts only). No Orleans gateway: it is off.
+EXPOSE 8080 11111
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Community.Host.dll"]

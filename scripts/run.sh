@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run Community locally: Azurite (data in .data/azurite) + the host on http://127.0.0.1:5080.
-# Ctrl-C stops both. Extra args go to the host.
+# Ctrl-C (or SIGTERM) stops the host first, then Azurite: Azurite and the host run in process groups of their own, so
+# the terminal's Ctrl-C reaches only this script, which stops them in that order (a host whose storage vanished first
+# would retry its goodbye to the cluster). Extra args go to the host.
 #   --reset-data   delete the local data (.data/azurite) before starting: every creator, post and comment
 #   --demo         (off by default): also seed creators, a campaign and a co-hosted live room through the public API,
 #                  print the pages to open, and drive a gentle simulated audience (scripts/demo.mjs; COMMUNITY_DEMO_RATE
@@ -33,16 +35,16 @@ cleanup() {
   fi
   if [[ -n "$HOST_PID" ]] && kill -0 "$HOST_PID" 2>/dev/null; then
     echo "run: stopping host..." >&2
-    # `dotnet run` starts the app as a child process: signal both.
-    pkill -TERM -P "$HOST_PID" 2>/dev/null || true
-    kill -TERM "$HOST_PID" 2>/dev/null || true
+    # `dotnet run` starts the app as a child process, in the same process group (its own): signal the group.
+    kill -TERM -- "-$HOST_PID" 2>/dev/null || kill -TERM "$HOST_PID" 2>/dev/null || true
+    # The host bounds its own stop (Cluster:ShutdownTimeout, 10 s); a little more, then it is killed.
     local i
-    for ((i = 0; i < 100; i++)); do
+    for ((i = 0; i < 150; i++)); do
       kill -0 "$HOST_PID" 2>/dev/null || break
       sleep 0.1
     done
-    pkill -KILL -P "$HOST_PID" 2>/dev/null || true
-    kill -KILL "$HOST_PID" 2>/dev/null || true
+    kill -KILL -- "-$HOST_PID" 2>/dev/null || kill -KILL "$HOST_PID" 2>/dev/null || true
+    wait "$HOST_PID" 2>/dev/null || true
   fi
   if [[ -n "$AZURITE_PID" ]]; then
     echo "run: stopping Azurite (pid $AZURITE_PID)..." >&2
@@ -63,7 +65,10 @@ if port_open 10002; then
   fi
 else
   if ((RESET_DATA)); then azurite_local_data --reset-data; else azurite_local_data; fi
+  # Job control: background jobs get process groups of their own, out of reach of the terminal's Ctrl-C.
+  set -m
   azurite_start 10000 10001 10002 .data/azurite.log --location "$AZURITE_DATA_DIR"
+  set +m
 fi
 
 echo
@@ -73,7 +78,7 @@ echo "  health:   $BASE_URL/health/ready"
 echo "  API docs: $BASE_URL/scalar (OpenAPI: $BASE_URL/openapi/v1.json)"
 echo "  Orleans:  $BASE_URL/dashboard"
 echo "  metrics:  $BASE_URL/metrics (Prometheus)"
-echo "(Ctrl-C stops the host and Azurite)"
+echo "(Ctrl-C stops the host, then Azurite)"
 echo
 
 export ASPNETCORE_ENVIRONMENT=Development
@@ -81,8 +86,10 @@ export Storage__Provider=AzureStorage
 export Storage__ConnectionString=UseDevelopmentStorage=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+set -m
 dotnet run --project src/Community.Host -c Release --no-launch-profile -- --urls "$BASE_URL" "${HOST_ARGS[@]}" &
 HOST_PID=$!
+set +m
 if ((DEMO)); then
   # Waits for readiness itself, then seeds and prints the page URLs.
   node scripts/demo.mjs "$BASE_URL" "${COMMUNITY_DEMO_RATE:-2}" &

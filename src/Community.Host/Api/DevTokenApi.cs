@@ -30,7 +30,7 @@ public static class DevTokenApi
             var expires = time.GetUtcNow() + o.TokenLifetime;
             var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
-                Subject = new ClaimsIdentity([new Claim(AuthExtensions.HandleClaim, user)]),
+                Subject = new ClaimsIdentity([new Claim(AuthExtensions.SubjectClaim, user)]),
                 Issuer = o.Issuer,
                 Audience = o.Audience,
                 IssuedAt = time.GetUtcNow().UtcDateTime,

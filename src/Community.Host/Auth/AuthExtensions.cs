@@ -12,8 +12,31 @@ namespace Community.Host.Auth;
 
 public static class AuthExtensions
 {
-    /// <summary>The claim that carries the caller's handle.</summary>
-    public const string HandleClaim = "sub";
+    /// <summary>
+    /// The claim of an authenticated caller that carries its handle, set from the token's <c>sub</c> (self-signed tokens)
+    /// or its <c>Auth:HandleClaim</c> (an identity provider's): a type of its own, so no claim of a token can pose as it.
+    /// </summary>
+    public const string HandleClaim = "urn:community:handle";
+
+    /// <summary>The claim self-signed (dev) tokens carry the handle in.</summary>
+    public const string SubjectClaim = "sub";
+
+    /// <summary>
+    /// Signing keys written in this repository (docker-compose.yml's demo default, the tests'): anyone can sign tokens
+    /// with them, so a host accepts them only where dev tokens are allowed.
+    /// </summary>
+    public static readonly IReadOnlySet<string> PublishedSigningKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "dev-only-signing-key-change-me-0123456789abcdef",
+        "integration-tests-signing-key-0123456789abcdef",
+    };
+
+    /// <summary>
+    /// Where dev tokens and published keys are allowed: Development (the local run, the compose demo) and Testing (the
+    /// test suites). Anywhere else a host so configured refuses to start.
+    /// </summary>
+    public static bool AllowsDevCredentials(IHostEnvironment environment) =>
+        environment.IsDevelopment() || environment.IsEnvironment("Testing");
 
     public static WebApplicationBuilder AddCommunityAuth(this WebApplicationBuilder builder)
     {
@@ -21,6 +44,14 @@ public static class AuthExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Authority) || o.DevTokens || o.SigningKey?.Length >= 32,
                 "Auth: set Auth:Authority (with Auth:Audience) to accept an identity provider's tokens, or Auth:SigningKey (32+ characters).")
             .Validate(o => o.SigningKey is null || o.SigningKey.Length >= 32, "Auth:SigningKey must have at least 32 characters.")
+            .Validate<IHostEnvironment>((o, env) => !o.DevTokens || AllowsDevCredentials(env),
+                $"Auth:DevTokens is on outside Development (environment {builder.Environment.EnvironmentName}): dev tokens let anyone sign in as anyone. Turn Auth:DevTokens off and use Auth:Authority or a secret Auth:SigningKey.")
+            .Validate<IHostEnvironment>((o, env) => o.SigningKey is null || !PublishedSigningKeys.Contains(o.SigningKey) || AllowsDevCredentials(env),
+                "Auth:SigningKey is a key published in Community's repository (docker-compose.yml's demo key or the tests'): anyone could sign tokens with it. Set a secret key of your own (e.g. `openssl rand -base64 48`).")
+            .Validate<IHostEnvironment, IOptions<StorageOptions>>(
+                (o, env, storage) => storage.Value.Provider != StorageProvider.AzureStorage || !string.IsNullOrWhiteSpace(o.Authority)
+                    || !string.IsNullOrEmpty(o.SigningKey) || AllowsDevCredentials(env),
+                "Auth:SigningKey is not set on a clustered host (Storage:Provider AzureStorage): each host would sign with a random key of its own and refuse the others' tokens. Set the same Auth:SigningKey (32+ characters) on every host, or Auth:Authority.")
             .ValidateOnStart();
         builder.Services.AddSingleton<TokenKeys>();
         builder.Services.AddSingleton<IUserIdProvider, HandleUserIdProvider>();
@@ -31,10 +62,12 @@ public static class AuthExtensions
             {
                 var o = auth.Value;
                 jwt.MapInboundClaims = false;
+                var handleClaim = SubjectClaim;
                 if (!string.IsNullOrWhiteSpace(o.Authority))
                 {
                     jwt.Authority = o.Authority;
                     jwt.Audience = o.Audience;
+                    handleClaim = o.HandleClaim;
                 }
                 else
                 {
@@ -43,7 +76,6 @@ public static class AuthExtensions
                         ValidIssuer = o.Issuer,
                         ValidAudience = o.Audience,
                         IssuerSigningKey = keys.Key,
-                        NameClaimType = HandleClaim,
                         ClockSkew = TimeSpan.FromSeconds(30),
                     };
                 }
@@ -64,11 +96,19 @@ public static class AuthExtensions
                     },
                     OnTokenValidated = context =>
                     {
-                        if (!Community.Identity.Handle.IsValid(context.Principal?.FindFirstValue(HandleClaim)))
+                        var handle = context.Principal?.FindFirstValue(handleClaim);
+                        if (!Community.Identity.Handle.IsValid(handle) || context.Principal?.Identity is not ClaimsIdentity identity)
                         {
-                            context.Fail("The token's subject is not a valid handle.");
+                            context.Fail($"The token's {handleClaim} claim is not a valid handle.");
+                            return Task.CompletedTask;
                         }
 
+                        foreach (var forged in identity.FindAll(HandleClaim).ToList())
+                        {
+                            identity.RemoveClaim(forged);
+                        }
+
+                        identity.AddClaim(new Claim(HandleClaim, handle!));
                         return Task.CompletedTask;
                     },
                 };

@@ -4,6 +4,9 @@ using Community.Host.Hubs;
 using Community.Host.Pages;
 using Community.Host.Realtime;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Community.Host.Hosting;
 
@@ -11,6 +14,9 @@ namespace Community.Host.Hosting;
 public static class CommunityApp
 {
     public const string HubPath = "/hubs/community";
+
+    /// <summary>The largest message a hub client may send.</summary>
+    public const int MaxHubMessageBytes = 32 * 1024;
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -47,7 +53,8 @@ public static class CommunityApp
         app.MapRepliesApi();
         app.MapCampaignsApi();
         app.MapLivestreamsApi();
-        app.MapHub<CommunityHub>(HubPath);
+        // A connection lasts no longer than its token: it is closed when the token expires, and reconnects with a fresh one.
+        app.MapHub<CommunityHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true);
         app.MapCommunityOpenApi();
         app.MapCommunityTelemetry();
         app.MapCommunityDashboard();
@@ -59,13 +66,17 @@ public static class CommunityApp
     {
         builder.Services.AddSignalR(o =>
         {
-            o.MaximumReceiveMessageSize = 32 * 1024;
+            // One byte over the limit, so that WordedJsonHubProtocol sees an over-long message and words the refusal.
+            o.MaximumReceiveMessageSize = MaxHubMessageBytes + 1;
             // Safe because HubErrorFilter turns every method failure into a worded HubException; what this adds is
             // the reason a connection was closed (such as a message over the size limit), which clients need.
             o.EnableDetailedErrors = true;
             o.AddFilter<HubErrorFilter>();
             o.AddFilter<HubWriteLimitFilter>();
         });
+        // The JSON protocol, with argument-binding failures worded like every other hub error.
+        builder.Services.RemoveAll<IHubProtocol>();
+        builder.Services.AddSingleton<IHubProtocol>(sp => new WordedJsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>(), typeof(CommunityHub), MaxHubMessageBytes));
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RealtimeMetrics>();
         builder.Services.AddSingleton<DeliveryLanes>();

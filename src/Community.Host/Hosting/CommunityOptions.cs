@@ -51,11 +51,21 @@ public sealed class ClusterHostOptions
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// The Orleans gateway, for external Orleans clients; 0 (the default) keeps it off. Nothing of Community uses it, and
+    /// whoever reaches it may call any grain and skip every check of the API and the hub.
+    /// </summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; }
 
     /// <summary>Name or address other silos reach this one at; defaults to 127.0.0.1.</summary>
     public string? AdvertisedHost { get; set; }
+
+    /// <summary>
+    /// The address the silo (and gateway, when on) listens on; defaults to the advertised address. <c>0.0.0.0</c> listens
+    /// on every interface, for a host reached through an address that is not its own (NAT).
+    /// </summary>
+    public string? ListenAddress { get; set; }
 
     /// <summary>
     /// How often each silo probes the others, and how long one probe may take. With <see cref="MissedProbesLimit"/> it
@@ -76,6 +86,13 @@ public sealed class ClusterHostOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest a host takes to stop once asked (SIGTERM, Ctrl-C). Four fifths of it go to a graceful stop (leaving
+    /// the cluster, deactivating grains); past all of it the process exits regardless, as when storage is already gone.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>About how long after a host dies the others declare it dead.</summary>
     public TimeSpan DeathDetection => ProbeTimeout * MissedProbesLimit;
@@ -98,6 +115,14 @@ public sealed class AuthOptions
 
     /// <summary>An OpenID Connect authority whose tokens are accepted instead of self-signed ones.</summary>
     public string? Authority { get; set; }
+
+    /// <summary>
+    /// With <see cref="Authority"/>: the claim of the identity provider's tokens that carries the caller's handle
+    /// (such as <c>preferred_username</c>, when <c>sub</c> is an opaque id). Self-signed tokens always use <c>sub</c>.
+    /// </summary>
+    [Required]
+    [RegularExpression(@"^\S{1,100}$")]
+    public string HandleClaim { get; set; } = "sub";
 
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);

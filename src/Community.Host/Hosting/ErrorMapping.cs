@@ -14,9 +14,9 @@ public static partial class ErrorMapping
     public static Failure? Describe(Exception ex) => ex switch
     {
         CommunityException c => new Failure((int)c.Kind, c.Message, c.RetryAfter),
-        BadHttpRequestException { InnerException: JsonException json } => new Failure(400, $"The body is not valid JSON for this call: {json.Message}"),
-        BadHttpRequestException b => new Failure(b.StatusCode, b.Message),
-        JsonException json => new Failure(400, $"The body is not valid JSON for this call: {json.Message}"),
+        BadHttpRequestException { InnerException: JsonException json } => new Failure(400, RequestWords.Json(json)),
+        BadHttpRequestException b => new Failure(b.StatusCode, RequestWords.Request(b)),
+        JsonException json => new Failure(400, RequestWords.Json(json)),
         // Orleans cancels a call whose grain could not be placed in time while a dead host's grains move (OperationCanceledException).
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or OperationCanceledException
             or Orleans.Runtime.OrleansException { InnerException: TimeoutException }
@@ -53,6 +53,7 @@ public static partial class ErrorMapping
                 404 => "There is nothing at this address.",
                 405 => "This address does not take that method.",
                 413 => "The request body is larger than the 64 KiB limit.",
+                415 => RequestWords.NotJson,
                 _ => null,
             };
         });

@@ -26,6 +26,8 @@ public static class OrleansHostingExtensions
                 "Storage:TableServiceUri must be an absolute http(s) URI such as https://ACCOUNT.table.core.windows.net.")
             .ValidateOnStart();
         builder.Services.AddOptions<ClusterHostOptions>().BindConfiguration(ClusterHostOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.ListenAddress) || IPAddress.TryParse(o.ListenAddress, out _),
+                "Cluster:ListenAddress must be an IP address (such as 10.0.0.5, or 0.0.0.0 for every interface).")
             .Validate(o => o.ResponseTimeout > o.DeathDetection,
                 "Cluster:ResponseTimeout must exceed Cluster:ProbeTimeout × Cluster:MissedProbesLimit, so that calls to a dead host fail over when it is declared dead rather than time out.")
             .ValidateOnStart();
@@ -38,6 +40,8 @@ public static class OrleansHostingExtensions
                 ["Storage:Provider must be set to AzureStorage or Memory (no storage is chosen silently)."]);
         }
 
+        // A stop is bounded (Program exits at Cluster:ShutdownTimeout); the graceful part gets four fifths of it.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = cluster.ShutdownTimeout * 0.8);
         builder.Services.AddCommunityGrains();
         if (storage.Provider == StorageProvider.Memory)
         {
@@ -60,7 +64,19 @@ public static class OrleansHostingExtensions
             // One trace per request: grain calls continue the caller's trace (traceparent in the request context).
             silo.AddActivityPropagation();
             silo.AddCommunityDashboard(builder.Configuration);
-            silo.ConfigureEndpoints(ResolveAdvertised(cluster.AdvertisedHost), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.AdvertisedHost is not null);
+            // The silo listens where it is told (by default where it is advertised), never on every interface unasked;
+            // the gateway stays off unless a port is given: nothing of Community uses it, and it would let anyone who
+            // reaches it call grains past every check of the API and the hub.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                var advertised = ResolveAdvertised(cluster.AdvertisedHost);
+                var listen = string.IsNullOrWhiteSpace(cluster.ListenAddress) ? advertised : IPAddress.Parse(cluster.ListenAddress);
+                o.AdvertisedIPAddress = advertised;
+                o.SiloPort = cluster.SiloPort;
+                o.GatewayPort = cluster.GatewayPort;
+                o.SiloListeningEndpoint = new IPEndPoint(listen, cluster.SiloPort);
+                o.GatewayListeningEndpoint = cluster.GatewayPort == 0 ? null : new IPEndPoint(listen, cluster.GatewayPort);
+            });
             // Fast failover (see ClusterHostOptions): a killed host is declared dead in about ProbeTimeout × MissedProbesLimit,
             // which fails the calls waiting on it at once; retried writes then succeed on a live host.
             silo.Configure<ClusterMembershipOptions>(o =>

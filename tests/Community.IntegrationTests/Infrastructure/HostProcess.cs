@@ -36,6 +36,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool Exited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public static async Task<HostProcess> StartAsync(string clusterId, string name, IDictionary<string, string?>? settings = null)
     {
         var port = FreePort.Next();
@@ -66,9 +68,17 @@ public sealed class HostProcess : IAsyncDisposable
             ["Logging__LogLevel__Orleans"] = "Error",
             ["Logging__LogLevel__Community.Host.Realtime"] = "Information",
         };
+        // A null value removes a test default, so the host falls back to its own.
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            environment[key] = value;
+            if (value is null)
+            {
+                environment.Remove(key);
+            }
+            else
+            {
+                environment[key] = value;
+            }
         }
 
         foreach (var (key, value) in environment)
