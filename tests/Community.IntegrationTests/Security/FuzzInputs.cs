@@ -38,6 +38,9 @@ public sealed class FuzzInputs(Random random, SecurityWorld world, IReadOnlyList
         "blockTerms", "unblockTerms", "Ban", "delete", "",
     ];
 
+    /// <summary>The fields a call cannot do without; the rest are optional.</summary>
+    private static readonly HashSet<string> Required = ["text", "kind", "with", "handle", "title", "name", "creators", "action", "seq", "policy", "user", "displayName", "niches"];
+
     private static readonly string[] Policies = ["everyone", "followersOnly", "nobody", "Everyone", "all", ""];
 
     public Random Random => random;
@@ -94,9 +97,9 @@ public sealed class FuzzInputs(Random random, SecurityWorld world, IReadOnlyList
     };
 
     /// <summary>A value for a field that means something: right-typed and meaningful most of the time, else anything.</summary>
-    public string FieldJson(string name, string type)
+    public string FieldJson(string name, string type, bool sane = false)
     {
-        if (Chance(0.25))
+        if (!sane && Chance(0.25))
         {
             return AnyJson(3);
         }
@@ -159,6 +162,19 @@ public sealed class FuzzInputs(Random random, SecurityWorld world, IReadOnlyList
                 return (Encoding.UTF8.GetBytes("{\"text\":\"" + new string('x', Pick([65_000, 70_000, 300_000])) + "\"}"), "too big");
             case 4:
                 return (Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("[", Pick([64, 65, 1_000]))) + string.Concat(Enumerable.Repeat("]", 3))), "deep nesting");
+            case 5:
+            case 6:
+            case 7:
+            case 8:
+            case 9:
+            case 10:
+                // Plausible: the required fields right-typed (hostile only in content), the optional ones mostly left out,
+                // so that calls get past the shape checks into the grains and some are accepted.
+                var plausible = fields
+                    .Where(f => Required.Contains(f.Name) || Chance(0.3))
+                    .Select(f => Str(f.Name) + ":" + FieldJson(f.Name, f.Type, sane: true))
+                    .ToList();
+                return (Encoding.UTF8.GetBytes("{" + string.Join(",", plausible) + "}"), "plausible object");
             default:
                 var properties = fields
                     .Where(_ => Chance(0.8))
