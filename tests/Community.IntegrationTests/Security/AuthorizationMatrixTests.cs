@@ -72,7 +72,7 @@ public sealed class AuthorizationMatrixTests(SecurityFixture fixture, ITestOutpu
 
         Http("POST /api/livestreams", _ => Post("/api/livestreams", new { title = "Another room" }),            401, 403, 403, 201, 201, 403, 403, 403),
         Http("GET /api/livestreams/{liveId}", w => Get($"/api/livestreams/{w.LiveId}"),                         401, 200, 200, 200, 200, 200, 200, 200),
-        Http("POST /api/livestreams/{liveId}/invites", w => Post($"/api/livestreams/{w.LiveId}/invites", new { handle = w.Guest }),
+        Http("POST /api/livestreams/{liveId}/invites", async w => Post($"/api/livestreams/{w.LiveId}/invites", new { handle = await w.NewCreatorAsync() }),
                                                                                                                 401, 403, 403, 200, 200, 403, 403, 403),
         Http("POST /api/livestreams/{liveId}/hosts/me", w => Post($"/api/livestreams/{w.LiveId}/hosts/me"),     401, 403, 403, 200, 200, 403, 403, 403),
         Http("POST /api/livestreams/{liveId}/start", async w => Post($"/api/livestreams/{(await w.RoomAsync(start: false)).LiveId}/start"),

@@ -71,6 +71,10 @@ public sealed partial class FuzzTests(SecurityFixture fixture, ITestOutputHelper
         var binding = all.Where(o => o.Note?.StartsWith("binding", StringComparison.Ordinal) == true).ToList();
         output.WriteLine($"Hub calls refused by SignalR before the method ran (wrong argument types or count): {binding.Count}, e.g. {binding.FirstOrDefault()?.Note}");
         output.WriteLine($"Hub connections closed for a message over 32 KiB: {all.Count(o => o.Note == "too big")}");
+        foreach (var group in all.Where(o => o.Note is not null && char.IsDigit(o.Note[0])).GroupBy(o => o.Note![..Math.Min(o.Note!.Length, 40)]))
+        {
+            output.WriteLine($"HTTP refusals, {group.Key}…: {group.Count()}, e.g. [{group.First().Case}] {group.First().Note} for {group.First().Description[..Math.Min(200, group.First().Description.Length)]}");
+        }
         var failures = all.Where(o => o.Failure is not null).ToList();
         var known = failures.Where(o => KnownDefects.Any(k => k.Matches(o))).ToList();
         foreach (var (why, matches) in KnownDefects)
@@ -209,7 +213,12 @@ public sealed partial class FuzzTests(SecurityFixture fixture, ITestOutputHelper
             {
                 using var response = await _http[role].SendAsync(request, timeout.Token);
                 var status = (int)response.StatusCode;
-                return (new Outcome(id, endpoint.Key, status, status >= 400, description, status >= 500 ? $"answered {status}: {Cut(await response.Content.ReadAsStringAsync(), 300)}" : null), write);
+                var text = await response.Content.ReadAsStringAsync();
+                var note = status < 400 ? null
+                    : response.Content.Headers.ContentType?.MediaType != "application/problem+json" ? $"{status} not problem details"
+                    : TypeName().IsMatch(text) ? $"{status} names a .NET type: {Cut(TypeName().Match(text).Value, 80)}"
+                    : null;
+                return (new Outcome(id, endpoint.Key, status, status >= 400, description, status >= 500 ? $"answered {status}: {Cut(text, 300)}" : null, note), write);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
@@ -402,6 +411,9 @@ public sealed partial class FuzzTests(SecurityFixture fixture, ITestOutputHelper
 
         private static string Cut(string text, int length) => text.Length <= length ? text : text[..length] + $"…(+{text.Length - length})";
     }
+
+    [GeneratedRegex(@"\b(Community|System|Microsoft)\.[A-Za-z.+]+|\b[A-Z][A-Za-z]*Exception\b")]
+    private static partial Regex TypeName();
 
     [GeneratedRegex(@"HubException: (\d{3}) ")]
     private static partial Regex StatusPattern();

@@ -127,6 +127,14 @@ public sealed class SecurityWorld
         return chat ? (room.LiveId, (await Client(Role.Fan).ChatAsync(room.LiveId, "hello room")).Id) : (room.LiveId, null);
     }
 
+    /// <summary>A creator no one relates to yet, for calls that may only be made once per person (an invitation).</summary>
+    public async Task<string> NewCreatorAsync()
+    {
+        var handle = ClusterFixture.Unique("invitee");
+        (await Host.CreatorAsync(handle)).Dispose();
+        return handle;
+    }
+
     private async Task BuildCampaignAsync()
     {
         var owner = Client(Role.CampaignOwner);
