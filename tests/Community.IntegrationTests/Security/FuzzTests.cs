@@ -193,7 +193,7 @@ public sealed partial class FuzzTests(SecurityFixture fixture, ITestOutputHelper
             using var request = new HttpRequestMessage(new HttpMethod(method), url);
             var shape = "none";
             var bodyText = "";
-            if (endpoint.Body is not null && inputs.Chance(0.93) || inputs.Chance(0.03))
+            if ((endpoint.Body is not null && inputs.Chance(0.93)) || inputs.Chance(0.03))
             {
                 var (bytes, s) = inputs.Body(endpoint.Body ?? []);
                 shape = s;
