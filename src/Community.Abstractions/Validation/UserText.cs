@@ -15,11 +15,18 @@ namespace Community.Validation;
 /// (CR LF and CR become LF). U+2028/U+2029 count as line breaks (refused in one-line texts).</item>
 /// <item>Surrounding whitespace is trimmed; a text with nothing visible left (only whitespace, zero-width or other
 /// format characters, fillers, combining marks) is refused.</item>
+/// <item>At most <see cref="MaxMarksPerCharacter"/> combining marks in a row (no "Zalgo" text spilling over other lines).</item>
 /// <item>The length limit counts UTF-16 code units of the normalized, trimmed text.</item>
 /// </list>
 /// </summary>
 public static class UserText
 {
+    /// <summary>
+    /// Combining marks in a row on one character: real writing stacks a few (Vietnamese 2, Hebrew with cantillation 4,
+    /// Tibetan 5); "Zalgo" text stacks dozens to spill over the lines around it.
+    /// </summary>
+    public const int MaxMarksPerCharacter = 10;
+
     // ICU's normalizers: the runtime's string.Normalize does nothing under InvariantGlobalization (Directory.Build.props).
     private static readonly Normalizer2 Nfc = Normalizer2.NFCInstance;
     private static readonly Normalizer2 CaseFold = Normalizer2.NFKCCaseFoldInstance;
@@ -40,6 +47,12 @@ public static class UserText
         {
             throw CommunityException.Invalid(
                 $"The {what} has no visible characters: zero-width, formatting and direction characters or blank fillers alone are not text.");
+        }
+
+        if (LongestMarkRun(clean) is > MaxMarksPerCharacter and var marks)
+        {
+            throw CommunityException.Invalid(
+                $"The {what} stacks {marks} combining marks on one character; at most {MaxMarksPerCharacter} are allowed.");
         }
 
         return clean.Length <= maxLength
@@ -152,6 +165,21 @@ public static class UserText
         return Compose(builder.ToString()).Trim();
     }
 
+    private static bool IsMark(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+
+    private static int LongestMarkRun(string text)
+    {
+        int longest = 0, run = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            run = IsMark(rune) ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
+    }
+
     private static bool HasVisible(string text)
     {
         foreach (var rune in text.EnumerateRunes())
@@ -162,7 +190,7 @@ public static class UserText
             }
 
             // A combining mark shows only on a base character; on its own (or on an invisible one) it is not text.
-            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark)
+            if (IsMark(rune))
             {
                 continue;
             }

@@ -88,6 +88,20 @@ public class UserTextTests
     }
 
     [Fact]
+    public void Stacked_combining_marks_beyond_ten_on_one_character_are_refused_and_real_stacks_pass()
+    {
+        var zalgo = "h" + string.Concat(Enumerable.Repeat("\u0336\u0337", 6)) + "i";
+
+        var ex = Assert.Throws<CommunityException>(() => Limits.Text(zalgo, "comment"));
+
+        Assert.Equal(ErrorKind.Invalid, ex.Kind);
+        Assert.Contains("The comment stacks 12 combining marks on one character; at most 10", ex.Message);
+        Assert.Equal("Tiếng Việt", Limits.Text("Tiếng Việt"));
+        Assert.Equal("בְּרֵאשִׁ֖ית", Limits.Text("בְּרֵאשִׁ֖ית"));
+        Assert.Equal("x" + new string('\u0301', 10), Limits.Text("x" + new string('\u0301', 10)));
+    }
+
+    [Fact]
     public void Text_is_stored_in_NFC()
     {
         Assert.Equal("caf\u00E9", Limits.Text("cafe\u0301"));
