@@ -35,18 +35,8 @@ public static class CampaignLimits
     /// </summary>
     public const decimal MaxBudget = 100_000_000m;
 
-    public static string Name(string? name)
-    {
-        var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            throw CommunityException.Invalid("The campaign name is empty: give it a name.");
-        }
-
-        return trimmed.Length <= MaxNameLength
-            ? trimmed
-            : throw CommunityException.Invalid($"The campaign name has {trimmed.Length} characters; the limit is {MaxNameLength}.");
-    }
+    /// <summary>One line of 1 to 100 characters, by the rules of <see cref="Validation.UserText"/>.</summary>
+    public static string Name(string? name) => Validation.UserText.Require(name, "campaign name", MaxNameLength);
 
     /// <summary>Absent, or 0 to <see cref="MaxBudget"/> with at most two decimals.</summary>
     public static decimal? Budget(decimal? budget) => budget switch

@@ -16,18 +16,8 @@ public static class LiveLimits
     public const int MaxTitleLength = 140;
     public const int MaxCampaignIdLength = 64;
 
-    public static string Title(string? title)
-    {
-        if (string.IsNullOrWhiteSpace(title))
-        {
-            throw CommunityException.Invalid("The title is empty: give the livestream a title.");
-        }
-
-        var trimmed = title.Trim();
-        return trimmed.Length <= MaxTitleLength
-            ? trimmed
-            : throw CommunityException.Invalid($"The title has {trimmed.Length} characters; the limit is {MaxTitleLength}.");
-    }
+    /// <summary>One line of 1 to 140 characters, by the rules of <see cref="Validation.UserText"/>.</summary>
+    public static string Title(string? title) => Validation.UserText.Require(title, "title", MaxTitleLength);
 
     public static string? CampaignId(string? campaignId) => campaignId switch
     {

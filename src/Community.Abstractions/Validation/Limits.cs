@@ -14,21 +14,28 @@ public static class Limits
     public const int MaxPageSize = 200;
     public const int DefaultPageSize = 50;
 
-    /// <summary>A message, comment or chat text: not blank, at most 2,000 characters; returned trimmed.</summary>
-    public static string Text(string? text, string what = "text")
+    /// <summary>
+    /// A message, comment, chat or post text: the rules of <see cref="UserText"/> for free text (line breaks and tabs
+    /// kept), 1 to 2,000 characters (413 over); returned normalized and trimmed.
+    /// </summary>
+    public static string Text(string? text, string what = "text") =>
+        UserText.Require(text, what, MaxTextLength, TextShape.Lines, ErrorKind.TooLarge);
+
+    /// <summary>A creator's display name: one line of 1 to 60 characters.</summary>
+    public static string DisplayName(string? displayName) => UserText.Require(displayName, "display name", MaxDisplayNameLength);
+
+    /// <summary>A creator's bio: absent or blank means none; otherwise free text of at most 500 characters.</summary>
+    public static string? Bio(string? bio) => UserText.Optional(bio, "bio", MaxBioLength, TextShape.Lines);
+
+    /// <summary>A creator's niches: at most 10, each one line of 1 to 30 characters, stored lower-case and without duplicates.</summary>
+    public static List<string> Niches(IReadOnlyList<string?>? niches)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (niches?.Count > MaxNiches)
         {
-            throw CommunityException.Invalid($"The {what} is empty: write at least one visible character.");
+            throw CommunityException.Invalid($"A creator has at most {MaxNiches} niches; {niches.Count} were given.");
         }
 
-        var trimmed = text.Trim();
-        if (trimmed.Length > MaxTextLength)
-        {
-            throw CommunityException.TooLarge($"The {what} has {trimmed.Length} characters; the limit is {MaxTextLength}.");
-        }
-
-        return trimmed;
+        return (niches ?? []).Select(n => UserText.Require(n, "niche", MaxNicheLength).ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>An optional client-chosen idempotency key: 1 to 64 characters, or absent.</summary>

@@ -35,28 +35,9 @@ public sealed class CreatorGrain(
 
     public async Task<CreatorProfile> SaveProfile(CreatorProfileInput input)
     {
-        var displayName = input.DisplayName?.Trim();
-        if (string.IsNullOrEmpty(displayName))
-        {
-            throw CommunityException.Invalid("displayName is required.");
-        }
-
-        if (displayName.Length > Limits.MaxDisplayNameLength)
-        {
-            throw CommunityException.Invalid($"displayName has {displayName.Length} characters; the limit is {Limits.MaxDisplayNameLength}.");
-        }
-
-        var niches = (input.Niches ?? []).Select(n => n?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
-        if (niches.Count > Limits.MaxNiches || niches.Any(n => n.Length is 0 or > Limits.MaxNicheLength))
-        {
-            throw CommunityException.Invalid($"niches: at most {Limits.MaxNiches}, each 1 to {Limits.MaxNicheLength} characters.");
-        }
-
-        var bio = string.IsNullOrWhiteSpace(input.Bio) ? null : input.Bio.Trim();
-        if (bio?.Length > Limits.MaxBioLength)
-        {
-            throw CommunityException.Invalid($"bio has {bio.Length} characters; the limit is {Limits.MaxBioLength}.");
-        }
+        var displayName = Limits.DisplayName(input.DisplayName);
+        var niches = Limits.Niches(input.Niches);
+        var bio = Limits.Bio(input.Bio);
 
         var next = state.State.Clone();
         if (!next.Exists)

@@ -1,30 +1,38 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using Community.Errors;
+using Community.Validation;
 
 namespace Community.Grains.Livestreams;
 
 /// <summary>
-/// A room's blocked terms. A term matches a message when it appears as whole words, ignoring case: "ass"
-/// blocks "ASS!" but not "class", so hosts can block short words without catching innocent ones.
+/// A room's blocked terms. A term matches a message when it appears as whole words in the message's folded form
+/// (<see cref="UserText.Fold"/>: NFKC, case-folded, zero-width and other format characters removed, whitespace runs
+/// collapsed), so "ass" blocks "ASS!", "Ａｓｓ" and "a\u200Bss" but not "class": hosts can block short words without
+/// catching innocent ones, and invisible or full-width characters do not slip a term past them.
 /// </summary>
 public static class BlockedTerms
 {
     public const int MaxTerms = 50;
     public const int MaxTermLength = 40;
 
-    /// <summary>A term as stored: trimmed, lower-case, inner whitespace collapsed to one space; 400 when empty or too long.</summary>
+    /// <summary>
+    /// A term as stored: one line of visible text (the rules of <see cref="UserText"/>), then folded like the messages it
+    /// is matched against; 400 when empty, invisible or over 40 characters once folded.
+    /// </summary>
     public static string Normalize(string? term)
     {
-        var words = (term ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        var normalized = string.Join(' ', words).ToLowerInvariant();
-        return normalized.Length switch
+        var folded = UserText.Fold(UserText.Require(term, "blocked term", int.MaxValue, TextShape.Lines));
+        return folded.Length switch
         {
-            0 => throw CommunityException.Invalid("A blocked term is empty: give at least one visible character."),
-            > MaxTermLength => throw CommunityException.Invalid($"The blocked term '{normalized[..MaxTermLength]}…' is too long; the limit is {MaxTermLength} characters."),
-            _ => normalized,
+            0 => throw CommunityException.Invalid("A blocked term has no visible characters: give at least one letter, digit or symbol."),
+            > MaxTermLength => throw CommunityException.Invalid($"The blocked term '{folded[..MaxTermLength]}…' is too long; the limit is {MaxTermLength} characters."),
+            _ => folded,
         };
     }
 
-    /// <summary>The first of <paramref name="terms"/> (normalized) that <paramref name="text"/> contains as whole words, or null.</summary>
+    /// <summary>The first of <paramref name="terms"/> that <paramref name="text"/> contains as whole words once both are folded, or null.</summary>
     public static string? FindMatch(string text, IReadOnlyList<string> terms)
     {
         if (terms.Count == 0)
@@ -32,13 +40,21 @@ public static class BlockedTerms
             return null;
         }
 
-        var lower = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+        var folded = UserText.Fold(text);
         foreach (var term in terms)
         {
-            for (var at = lower.IndexOf(term, StringComparison.Ordinal); at >= 0; at = lower.IndexOf(term, at + 1, StringComparison.Ordinal))
+            // Stored terms are folded already; folding again is a no-op for them and catches any stored before folding existed.
+            var needle = UserText.Fold(term);
+            if (needle.Length == 0)
             {
-                var end = at + term.Length;
-                if ((at == 0 || !char.IsLetterOrDigit(lower[at - 1])) && (end == lower.Length || !char.IsLetterOrDigit(lower[end])))
+                continue;
+            }
+
+            for (var at = folded.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(needle, at + 1, StringComparison.Ordinal))
+            {
+                var end = at + needle.Length;
+                if (!IsWordChar(Rune.DecodeLastFromUtf16(folded.AsSpan(0, at), out var before, out _), before)
+                    && !IsWordChar(Rune.DecodeFromUtf16(folded.AsSpan(end), out var after, out _), after))
                 {
                     return term;
                 }
@@ -47,4 +63,9 @@ public static class BlockedTerms
 
         return null;
     }
+
+    /// <summary>A letter, digit or combining mark (so "café" does not match "caf"); nothing (the text's start or end) is not one.</summary>
+    private static bool IsWordChar(OperationStatus decoded, Rune rune) =>
+        decoded == OperationStatus.Done
+        && (Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark);
 }

@@ -190,7 +190,7 @@ public sealed record LiveHead(string Title, string? CampaignId, DateTimeOffset C
         ModerationAction.AddModerator => WithModerator(command.Target!),
         ModerationAction.RemoveModerator => this with { Moderators = Moderators.Where(m => m != command.Target).ToList() },
         ModerationAction.BlockTerms => WithBlockedTerms(command.Terms!),
-        ModerationAction.UnblockTerms => this with { BlockedTerms = BlockedTerms.Except(command.Terms!, StringComparer.Ordinal).ToList() },
+        ModerationAction.UnblockTerms => this with { BlockedTerms = FoldedTerms().Except(command.Terms!, StringComparer.Ordinal).ToList() },
         _ => this,
     };
 
@@ -225,9 +225,13 @@ public sealed record LiveHead(string Title, string? CampaignId, DateTimeOffset C
             : throw CommunityException.Conflict($"This livestream has {Moderators.Count} moderators, the most it may have.");
     }
 
+    /// <summary>The stored terms in the folded form new ones arrive in (<see cref="Livestreams.BlockedTerms.Normalize"/>): terms stored before folding existed are unblocked by how they read.</summary>
+    private IEnumerable<string> FoldedTerms() =>
+        BlockedTerms.Select(Validation.UserText.Fold).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal);
+
     private LiveHead WithBlockedTerms(IReadOnlyList<string> terms)
     {
-        var all = BlockedTerms.Union(terms, StringComparer.Ordinal).ToList();
+        var all = FoldedTerms().Union(terms, StringComparer.Ordinal).ToList();
         return all.Count <= MaxBlockedTerms
             ? this with { BlockedTerms = all }
             : throw CommunityException.Conflict(

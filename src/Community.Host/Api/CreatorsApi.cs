@@ -56,7 +56,7 @@ public static class CreatorsApi
         creators.MapPost("/posts", async (string handle, PostInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             RequireSelf(handle, user, "publish as this creator");
-            var post = await grains.GetGrain<ICreatorGrain>(handle).Publish(Validation.Limits.Text(input.Text, "post text"), input.CampaignId);
+            var post = await grains.GetGrain<ICreatorGrain>(handle).Publish(input.Text ?? "", input.CampaignId);
             return TypedResults.Created($"/api/posts/{post.PostId}", await PostsApi.ViewAsync(post, grains));
         }).AddEndpointFilter<WriteLimitFilter>();
 

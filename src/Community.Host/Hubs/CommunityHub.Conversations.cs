@@ -10,7 +10,7 @@ public sealed partial class CommunityHub
     // connection of each of them on any host.
     [RateLimitedWrite]
     public Task<Message> SendMessage(string conversationId, string text, string? clientId) =>
-        Conversation(conversationId).Send(Me, Limits.Text(text, "message"), Limits.ClientId(clientId));
+        Conversation(conversationId).Send(Me, text, Limits.ClientId(clientId));
 
     public Task<ReadReceipt> MarkRead(string conversationId, long seq) =>
         Conversation(conversationId).MarkRead(Me, seq);

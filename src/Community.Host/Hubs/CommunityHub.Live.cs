@@ -47,7 +47,7 @@ public sealed partial class CommunityHub
     [RateLimitedWrite]
     public Task<ChatMessage> SendChat(string liveId, string text, string? clientId) =>
         grains.GetGrain<ILivestreamGrain>(LiveKey.Require(liveId))
-            .SendChat(Me, Limits.Text(text, "chat message"), liveViewers.ViaOf(Context.ConnectionId, liveId), Limits.ClientId(clientId));
+            .SendChat(Me, text, liveViewers.ViaOf(Context.ConnectionId, liveId), Limits.ClientId(clientId));
 
     public Task<ModerationRecord> Moderate(string liveId, ModerationRequest request) =>
         grains.GetGrain<ILivestreamGrain>(LiveKey.Require(liveId)).Moderate(Me, request);

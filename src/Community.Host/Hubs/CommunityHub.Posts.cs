@@ -31,7 +31,7 @@ public sealed partial class CommunityHub
     [RateLimitedWrite]
     public Task<Comment> Comment(string postId, string text, string? replyTo, string? clientId) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId))
-            .AddComment(Me, Limits.Text(text, "comment"), replyTo, Limits.ClientId(clientId));
+            .AddComment(Me, text, replyTo, Limits.ClientId(clientId));
 
     [RateLimitedWrite]
     public Task<PostCounters> React(string postId, string kind) =>

@@ -160,6 +160,18 @@ public class LiveHeadTests
     }
 
     [Fact]
+    public void Terms_stored_before_folding_are_unblocked_and_merged_by_how_they_read()
+    {
+        var stored = Room() with { BlockedTerms = ["ｓｐｏｉｌｅｒ", "sc\u200Bam", "ok"] };
+
+        var room = stored
+            .Apply(new ModerationCommand(ModerationAction.UnblockTerms, Terms: ["spoiler"]))
+            .Apply(new ModerationCommand(ModerationAction.BlockTerms, Terms: ["scam"]));
+
+        Assert.Equal(["scam", "ok"], room.BlockedTerms);
+    }
+
+    [Fact]
     public void A_room_holds_at_most_fifty_blocked_terms()
     {
         var room = Room().Apply(new ModerationCommand(ModerationAction.BlockTerms, Terms: Enumerable.Range(0, 50).Select(i => $"t{i}").ToList()));
