@@ -38,6 +38,7 @@ public static class CommunityApp
         app.UseCommunityDashboardSession();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseCommunityWriteLimits();
 
         app.MapHealthApi();
         app.MapDevTokenApi();

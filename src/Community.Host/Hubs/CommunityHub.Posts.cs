@@ -8,6 +8,7 @@ namespace Community.Host.Hubs;
 public sealed partial class CommunityHub
 {
     /// <summary>Joins the post's live feed and returns what the caller missed after <paramref name="afterSeq"/>.</summary>
+    [HubRead]
     public async Task<CommentCatchUp> SubscribePost(string postId, long? afterSeq)
     {
         var post = grains.GetGrain<IPostGrain>(PostKey.Require(postId));
@@ -25,15 +26,14 @@ public sealed partial class CommunityHub
         }
     }
 
+    [HubRead]
     public void UnsubscribePost(string postId) =>
         relay.Unsubscribe(Context.ConnectionId, Topics.Post(PostKey.Require(postId)));
 
-    [RateLimitedWrite]
     public Task<Comment> Comment(string postId, string text, string? replyTo, string? clientId) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId))
             .AddComment(Me, Limits.Text(text, "comment"), replyTo, Limits.ClientId(clientId));
 
-    [RateLimitedWrite]
     public Task<PostCounters> React(string postId, string kind) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId)).React(Me, Reactions.Parse(kind));
 }
