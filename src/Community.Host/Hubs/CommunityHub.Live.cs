@@ -27,7 +27,7 @@ public sealed partial class CommunityHub
         try
         {
             var joined = await room.Join(Me, via, after);
-            liveViewers.Join(Context.ConnectionId, liveId, joined.Via);
+            liveViewers.Join(Context.ConnectionId, Me, liveId, joined.Via);
             return joined;
         }
         catch

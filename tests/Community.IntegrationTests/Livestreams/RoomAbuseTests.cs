@@ -100,4 +100,38 @@ public sealed class RoomAbuseTests(ClusterFixture cluster)
         var room = await (await cluster.A.CreatorAsync(ClusterFixture.Unique("ha"))).CreateLiveAsync();
         Assert.Contains(new[] { cluster.A, cluster.B }, h => h.Services.GetRequiredService<RoomTimers>().IsTicking(room.LiveId));
     }
+
+    [Fact]
+    public async Task One_user_with_many_connections_in_a_room_counts_as_one_viewer_and_does_not_inflate_the_peak()
+    {
+        var room = await cluster.CoHostedRoomAsync();
+        var trollName = ClusterFixture.Unique("tr");
+        var tabs = new List<Microsoft.AspNetCore.SignalR.Client.HubConnection>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var tab = await cluster.A.ConnectAsync(trollName);
+                tabs.Add(tab);
+                await tab.JoinLiveAsync(room.LiveId, room.HostA);
+            }
+
+            // The fan joins last, through the other host, on the same Community host: a report that counts the fan
+            // counts every tab too.
+            await using var fan = await cluster.A.ConnectAsync(ClusterFixture.Unique("fan"));
+            var viewersLog = new EventLog<LiveViewers>(fan, ClientEvents.ViewersUpdated);
+            await fan.JoinLiveAsync(room.LiveId, room.HostB);
+
+            var counted = (await viewersLog.WaitForAsync(v => v.Audience.Any(a => a.Host == room.HostB && a.Viewers == 1))).First();
+            Assert.Equal([(room.HostA, 1), (room.HostB, 1)], counted.Audience.Select(a => (a.Host, a.Viewers)));
+            Assert.Equal((2, 2L), (counted.Viewers, counted.PeakViewers));
+        }
+        finally
+        {
+            foreach (var tab in tabs)
+            {
+                await tab.DisposeAsync();
+            }
+        }
+    }
 }
