@@ -65,8 +65,11 @@ public static class CommunityApp
             // the reason a connection was closed (such as a message over the size limit), which clients need.
             o.EnableDetailedErrors = true;
             o.AddFilter<HubErrorFilter>();
+            o.AddFilter<HubConnectionLimitFilter>();
             o.AddFilter<HubWriteLimitFilter>();
         });
+        builder.Services.AddSingleton<HubConnectionLimitFilter>();
+        builder.Services.AddSingleton<CatchUpLimit>();
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RealtimeMetrics>();
         builder.Services.AddSingleton<DeliveryLanes>();

@@ -28,7 +28,8 @@ public sealed partial class CommunityHub
         {
             var joined = await room.Join(Me, via, after);
             liveViewers.Join(Context.ConnectionId, Me, liveId, joined.Via);
-            return joined;
+            var (missed, complete) = catchUp.Take(joined.Missed);
+            return complete ? joined : joined with { Missed = missed, HasMore = true };
         }
         catch
         {

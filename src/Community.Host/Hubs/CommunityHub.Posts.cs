@@ -17,7 +17,9 @@ public sealed partial class CommunityHub
         await relay.SubscribeAsync(Context.ConnectionId, Topics.Post(postId));
         try
         {
-            return await post.CatchUp(after);
+            var caughtUp = await post.CatchUp(after);
+            var (missed, complete) = catchUp.Take(caughtUp.Missed);
+            return complete ? caughtUp : caughtUp with { Missed = missed, HasMore = true };
         }
         catch
         {
