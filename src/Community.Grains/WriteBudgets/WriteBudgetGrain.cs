@@ -4,8 +4,10 @@ namespace Community.Grains.WriteBudgets;
 
 /// <summary>
 /// The cluster-wide bucket of one user's writes. Not stored: a re-activation (after idling or a host loss) starts
-/// with a full bucket, which only ever errs on the user's side.
+/// with a full bucket, which only ever errs on the user's side. Collected after two idle minutes, by when any bucket
+/// of the default shape has long refilled, so one grain per active user is all this costs.
 /// </summary>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class WriteBudgetGrain(TimeProvider time) : Grain, IWriteBudgetGrain
 {
     private WriteBucket? _bucket;
