@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using Community.Errors;
+using Community.Grains.WriteBudgets;
 using Community.Host.Auth;
 using Community.WriteBudgets;
 using Microsoft.AspNetCore.SignalR;
@@ -44,6 +45,12 @@ public sealed class WriteLimiter(IGrainFactory grains, IOptions<RateLimitOptions
 {
     /// <summary>Unused leased tokens are dropped after this long, so an idle user's entry can be forgotten.</summary>
     internal static readonly TimeSpan LeaseLifetime = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a lease request may take before this host counts the user's writes on its own for a while.</summary>
+    internal static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>After the budget grain failed to answer, how long this host limits the user by its own bucket.</summary>
+    internal static readonly TimeSpan FallbackFor = TimeSpan.FromSeconds(5);
     private const int SweepEvery = 4_096;
 
     private readonly RateLimitOptions _options = options.Value;
@@ -77,7 +84,7 @@ public sealed class WriteLimiter(IGrainFactory grains, IOptions<RateLimitOptions
 
                 if (refusedFor is null)
                 {
-                    var grant = await grains.GetGrain<IWriteBudgetGrain>(user).Lease(_options.HostLease, _budget);
+                    var grant = await LeaseAsync(user, lease);
                     if (lease.Fill(grant, time.GetUtcNow()))
                     {
                         return;
@@ -95,6 +102,28 @@ public sealed class WriteLimiter(IGrainFactory grains, IOptions<RateLimitOptions
         WriteLimitMetrics.Refusals.Add(1);
         var wait = refusedFor.Value;
         throw CommunityException.RateLimited($"You are writing too fast; wait {Math.Max(1, Math.Ceiling(wait.TotalSeconds))} s.", wait);
+    }
+
+    /// <summary>
+    /// Tokens from the user's cluster-wide bucket; while its grain cannot answer (its silo just died, storage of the
+    /// cluster is failing over), from a bucket of this host's own, so the limiter never fails or stalls a write itself.
+    /// </summary>
+    private async Task<WriteGrant> LeaseAsync(string user, HostLease lease)
+    {
+        if (lease.InFallback(time.GetUtcNow()) is { } local)
+        {
+            return local.Take(_options.HostLease);
+        }
+
+        try
+        {
+            return await grains.GetGrain<IWriteBudgetGrain>(user).Lease(_options.HostLease, _budget).WaitAsync(LeaseTimeout, time);
+        }
+        catch (Exception ex) when (ex is not CommunityException)
+        {
+            WriteLimitMetrics.Fallbacks.Add(1);
+            return lease.StartFallback(time.GetUtcNow() + FallbackFor, _budget, time).Take(_options.HostLease);
+        }
     }
 
     private void Sweep()
@@ -116,6 +145,8 @@ public sealed class WriteLimiter(IGrainFactory grains, IOptions<RateLimitOptions
         private int _tokens;
         private DateTimeOffset _expiresAt;
         private DateTimeOffset _refusedUntil;
+        private DateTimeOffset _fallbackUntil;
+        private WriteBucket? _local;
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -156,7 +187,25 @@ public sealed class WriteLimiter(IGrainFactory grains, IOptions<RateLimitOptions
         {
             lock (_lock)
             {
-                return now >= _expiresAt && now >= _refusedUntil && Gate.CurrentCount == 1;
+                return now >= _expiresAt && now >= _refusedUntil && now >= _fallbackUntil && Gate.CurrentCount == 1;
+            }
+        }
+
+        /// <summary>This host's own bucket while the cluster's cannot be reached; null otherwise.</summary>
+        public WriteBucket? InFallback(DateTimeOffset now)
+        {
+            lock (_lock)
+            {
+                return now < _fallbackUntil ? _local : null;
+            }
+        }
+
+        public WriteBucket StartFallback(DateTimeOffset until, WriteBudget budget, TimeProvider time)
+        {
+            lock (_lock)
+            {
+                _fallbackUntil = until;
+                return _local ??= new WriteBucket(budget, time);
             }
         }
     }
@@ -218,4 +267,7 @@ public static class WriteLimitMetrics
 
     public static readonly System.Diagnostics.Metrics.Counter<long> Refusals =
         Meter.CreateCounter<long>("community.ratelimit.refusals", description: "Writes refused because the user's token bucket was empty.");
+
+    public static readonly System.Diagnostics.Metrics.Counter<long> Fallbacks =
+        Meter.CreateCounter<long>("community.ratelimit.fallbacks", description: "Lease requests the cluster-wide budget did not answer in time; the host limited the user on its own for a few seconds.");
 }
