@@ -1,3 +1,4 @@
+using Community.Grains.Livestreams;
 using Community.Grains.Realtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,6 +12,7 @@ public static class GrainsServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RelayRegistry>();
+        services.TryAddSingleton<RoomTimers>();
         return services;
     }
 }

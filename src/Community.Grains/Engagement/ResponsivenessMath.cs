@@ -46,11 +46,21 @@ public static class ResponsivenessMath
 
 /// <summary>
 /// A creator's response items of the rolling window, in memory (the grain stores each change as a row). An item's
-/// first answer is its answer: later replies do not restart or move the clock.
+/// first answer is its answer: later replies do not restart or move the clock. Holds at most <c>capacity</c> items
+/// (the newest); items are kept in start order, so expiring costs only what expires, and the figures are computed
+/// once per change (or per <see cref="ComputedFor"/>), not on every read.
 /// </summary>
-public sealed class ResponseWindow
+public sealed class ResponseWindow(int capacity = ResponseWindow.DefaultCapacity)
 {
+    public const int DefaultCapacity = 20_000;
+
+    /// <summary>How long computed figures serve reads while nothing changes (items may meanwhile start to count).</summary>
+    public static readonly TimeSpan ComputedFor = TimeSpan.FromSeconds(10);
+
     private readonly Dictionary<string, ResponseItem> _items = new(StringComparer.Ordinal);
+    private readonly SortedSet<(long StartTicks, string Id)> _byStart = [];
+    private Responsiveness? _computed;
+    private DateTimeOffset _computedAt;
 
     public IReadOnlyCollection<ResponseItem> Items => _items.Values;
 
@@ -66,8 +76,13 @@ public sealed class ResponseWindow
 
             item = known with { AnsweredAt = item.AnsweredAt };
         }
+        else
+        {
+            _byStart.Add((item.StartedAt.UtcTicks, item.Id));
+        }
 
         _items[item.Id] = item;
+        _computed = null;
         return item;
     }
 
@@ -75,13 +90,40 @@ public sealed class ResponseWindow
     public ResponseItem? Answer(string id, DateTimeOffset at) =>
         _items.TryGetValue(id, out var known) ? Upsert(known with { AnsweredAt = at }) : null;
 
-    /// <summary>Forgets the items that no longer count at <paramref name="now"/> and returns them.</summary>
+    /// <summary>Forgets an item (a fan's comment coalesced into their later one); returns it, or null when unknown.</summary>
+    public ResponseItem? Remove(string id)
+    {
+        if (!_items.Remove(id, out var item))
+        {
+            return null;
+        }
+
+        _byStart.Remove((item.StartedAt.UtcTicks, item.Id));
+        _computed = null;
+        return item;
+    }
+
+    /// <summary>Forgets the items that no longer count at <paramref name="now"/>, and the oldest beyond the capacity; returns them.</summary>
     public IReadOnlyList<ResponseItem> Expire(DateTimeOffset now)
     {
-        var expired = _items.Values.Where(i => i.StartedAt <= now - ResponsivenessMath.Window).ToList();
-        expired.ForEach(i => _items.Remove(i.Id));
+        var expired = new List<ResponseItem>();
+        var cutoff = (now - ResponsivenessMath.Window).UtcTicks;
+        while (_byStart.Count > 0 && (_byStart.Min.StartTicks <= cutoff || _byStart.Count > capacity))
+        {
+            expired.Add(Remove(_byStart.Min.Id)!);
+        }
+
         return expired;
     }
 
-    public Responsiveness Compute(DateTimeOffset now) => ResponsivenessMath.Compute(_items.Values, now);
+    public Responsiveness Compute(DateTimeOffset now)
+    {
+        if (_computed is null || now < _computedAt || now - _computedAt >= ComputedFor)
+        {
+            _computed = ResponsivenessMath.Compute(_items.Values, now);
+            _computedAt = now;
+        }
+
+        return _computed;
+    }
 }

@@ -178,8 +178,8 @@ public sealed record LiveHead(string Title, string? CampaignId, DateTimeOffset C
     }
 
     /// <summary>
-    /// The part of a moderation action that changes the room itself (settings, pin, moderators, blocked terms);
-    /// actions on messages and users change rows and leave the head as it is.
+    /// The part of a moderation action that changes the room itself (settings, pin, moderators, blocked terms, the
+    /// invite a ban revokes); other actions on messages and users change rows and leave the head as it is.
     /// </summary>
     public LiveHead Apply(ModerationCommand command) => command.Action switch
     {
@@ -191,6 +191,8 @@ public sealed record LiveHead(string Title, string? CampaignId, DateTimeOffset C
         ModerationAction.RemoveModerator => this with { Moderators = Moderators.Where(m => m != command.Target).ToList() },
         ModerationAction.BlockTerms => WithBlockedTerms(command.Terms!),
         ModerationAction.UnblockTerms => this with { BlockedTerms = FoldedTerms().Except(command.Terms!, StringComparer.Ordinal).ToList() },
+        // A ban revokes a pending invite: a banned user does not become a co-host (HostRules).
+        ModerationAction.Ban when Invited.Contains(command.Target!, StringComparer.Ordinal) => this with { Invited = Invited.Where(i => i != command.Target).ToList() },
         _ => this,
     };
 

@@ -47,10 +47,12 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
     private readonly ViewerTally _viewers;
     private readonly UpdateThrottle _viewerUpdates;
     private readonly UpdateThrottle _roomUpdates;
+    private readonly RoomTicker _ticker;
     private ChatMessage? _pinned;
 
-    public LivestreamGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, IOptions<LivestreamOptions> options, ILogger<LivestreamGrain> logger)
+    public LivestreamGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, IOptions<LivestreamOptions> options, ILogger<LivestreamGrain> logger, RoomTimers timers)
     {
+        _ticker = new RoomTicker(timers, this.GetPrimaryKeyString());
         _store = stores.Get(Table);
         _time = time;
         _options = options.Value;
@@ -68,17 +70,9 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
 
     private string LiveId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // Expires silent hosts' viewers and sends the updates that the throttle held back; ticking faster than the
-        // throttle's interval sends a held-back update soon after the interval ends, not up to a whole tick later.
-        var tick = _options.UpdateInterval / 4;
-        this.RegisterGrainTimer(_ => FlushAsync(), new GrainTimerCreationOptions(tick, tick) { Interleave = true });
-        return Task.CompletedTask;
-    }
-
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _ticker.Stop();
         // The peak rides along with every stored batch; store it now if viewers peaked after the last one.
         if (_journal.Head is { } head && _viewers.Peak > head.PeakViewers)
         {
@@ -101,6 +95,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
             throw CommunityException.Forbidden($"Only creators can host a livestream: create your creator profile first (PUT /api/creators/{host}).");
         }
 
+        await HostRules.RequireCampaignCreatorAsync(GrainFactory, head.CampaignId, host);
         await _journal.CreateAsync(head, $"Livestream '{LiveId}' already exists.");
         return await RoomAsync();
     }
@@ -117,18 +112,24 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
             throw CommunityException.Invalid($"{handle} has no creator profile; only creators can co-host a livestream.");
         }
 
-        if (!ReferenceEquals(invited, head))
+        HostRules.RequireInvitable(await UserAsync(handle), handle);
+        if (ReferenceEquals(invited, head))
         {
-            await _journal.Submit(new RoomOp(h => h.WithInvite(host, handle, _options.MaxHosts)));
+            // Inviting again is idempotent and notifies no one again, so repeats cannot flood the invitee.
+            return new LiveInvite(LiveId, head.Title, handle, host, head.Hosts, _time.GetUtcNow());
         }
 
-        head = _journal.Head!;
-        var invite = new LiveInvite(LiveId, head.Title, handle, host, head.Hosts, _time.GetUtcNow());
+        await _journal.Submit(new RoomOp(h => h.WithInvite(host, handle, _options.MaxHosts)));
+        var invite = new LiveInvite(LiveId, head.Title, handle, host, _journal.Head!.Hosts, _time.GetUtcNow());
         _fanout.Publish(Topics.User(handle), ClientEvents.InviteReceived, invite);
         return invite;
     }
 
-    public Task<LiveRoom> AcceptInvite(string handle) => ChangeRoomAsync(h => h.WithHost(handle, _options.MaxHosts));
+    public async Task<LiveRoom> AcceptInvite(string handle)
+    {
+        HostRules.RequireMayAccept(await UserAsync(handle));
+        return await ChangeRoomAsync(h => h.WithHost(handle, _options.MaxHosts));
+    }
 
     public Task<LiveRoom> Start(string host) => ChangeRoomAsync(h => h.Started(host, _time.GetUtcNow()));
 
@@ -237,6 +238,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
             return;
         }
 
+        _ticker.EnsureStarted(this, Flush, _options.UpdateInterval);
         if (_viewers.Report(hostId, viewersByVia, _time.GetUtcNow()))
         {
             _viewerUpdates.Changed();
@@ -391,7 +393,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         m.Tombstone = null;
         m.UserAfter = null;
         m.ChangesRoom = command.Action is ModerationAction.SlowMode or ModerationAction.FollowersOnly or ModerationAction.Pin
-            or ModerationAction.Unpin or ModerationAction.AddModerator or ModerationAction.RemoveModerator;
+            or ModerationAction.Unpin or ModerationAction.AddModerator or ModerationAction.RemoveModerator || !ReferenceEquals(next.Invited, head.Invited);
         DateTimeOffset? until = null;
         LogWrite? write = null;
         switch (command.Action)
@@ -512,6 +514,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
     {
         await _journal.EnsureLoadedAsync();
         var head = _journal.Head ?? throw CommunityException.NotFound($"There is no livestream '{LiveId}'.");
+        _ticker.EnsureStarted(this, Flush, _options.UpdateInterval);
         if (head.PinnedSeq != 0 && _pinned?.Seq != head.PinnedSeq)
         {
             _pinned = await _recent.GetAsync(_store, LiveId, head.PinnedSeq);
@@ -566,12 +569,6 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         }
     }
 
-    private Task FlushAsync()
-    {
-        Flush();
-        return Task.CompletedTask;
-    }
-
     /// <summary>Expires silent hosts' viewers and publishes the room's pending updates, each at most once per interval.</summary>
     private void Flush()
     {
@@ -597,7 +594,6 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
             _fanout.Publish(topic, ClientEvents.LiveUpdated, head.ToRoom(LiveId, _viewers, _pinned));
         }
     }
-
 
     private static string UserKey(string user) => LogKeys.Of(UserPrefix, user);
 

@@ -5,46 +5,59 @@ public sealed record RoomViewers(string LiveId, IReadOnlyDictionary<string, int>
 
 /// <summary>
 /// The viewers connected to this Community host, per room and per host they joined through (<c>via</c>).
-/// The hub records joins, leaves and disconnects here; a reporter sends each room's counts to its grain once
-/// per interval, so a room with thousands of viewers costs its grain one call per host per interval.
+/// A viewer is a user, not a connection: one user with twenty tabs in a room counts once, for the host of their
+/// latest join. The hub records joins, leaves and disconnects here; a reporter sends each room's counts to its grain
+/// once per interval, so a room with thousands of viewers costs its grain one call per host per interval.
 /// Thread-safe: hub calls and the reporter run concurrently.
 /// </summary>
 public sealed class LocalViewers
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Dictionary<string, string>> _byConnection = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, int>> _byRoom = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, Seat>> _byConnection = new(StringComparer.Ordinal);
+
+    // Per room, per user: the user's connections in the room in the order they joined; the last one says the via.
+    private readonly Dictionary<string, Dictionary<string, List<Seat>>> _byRoom = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
 
-    /// <summary>Counts <paramref name="connectionId"/> as a viewer of <paramref name="liveId"/> through <paramref name="via"/> (a second join moves it).</summary>
-    public void Join(string connectionId, string liveId, string via)
+    /// <summary>
+    /// Counts <paramref name="user"/> as a viewer of <paramref name="liveId"/> through <paramref name="via"/>, by way of
+    /// <paramref name="connectionId"/> (a second join of the connection moves it).
+    /// </summary>
+    public void Join(string connectionId, string user, string liveId, string via)
     {
         lock (_lock)
         {
             if (!_byConnection.TryGetValue(connectionId, out var rooms))
             {
-                rooms = new Dictionary<string, string>(StringComparer.Ordinal);
+                rooms = new Dictionary<string, Seat>(StringComparer.Ordinal);
                 _byConnection.Add(connectionId, rooms);
             }
 
             if (rooms.TryGetValue(liveId, out var previous))
             {
-                if (previous == via)
+                if (previous.Via == via)
                 {
                     return;
                 }
 
-                Decrement(liveId, previous);
+                Unseat(liveId, previous);
             }
 
-            rooms[liveId] = via;
-            if (!_byRoom.TryGetValue(liveId, out var counts))
+            var seat = new Seat(connectionId, user, via);
+            rooms[liveId] = seat;
+            if (!_byRoom.TryGetValue(liveId, out var users))
             {
-                counts = new Dictionary<string, int>(StringComparer.Ordinal);
-                _byRoom.Add(liveId, counts);
+                users = new Dictionary<string, List<Seat>>(StringComparer.Ordinal);
+                _byRoom.Add(liveId, users);
             }
 
-            counts[via] = counts.GetValueOrDefault(via) + 1;
+            if (!users.TryGetValue(user, out var seats))
+            {
+                seats = [];
+                users.Add(user, seats);
+            }
+
+            seats.Add(seat);
             _changed.Add(liveId);
         }
     }
@@ -53,9 +66,9 @@ public sealed class LocalViewers
     {
         lock (_lock)
         {
-            if (_byConnection.TryGetValue(connectionId, out var rooms) && rooms.Remove(liveId, out var via))
+            if (_byConnection.TryGetValue(connectionId, out var rooms) && rooms.Remove(liveId, out var seat))
             {
-                Decrement(liveId, via);
+                Unseat(liveId, seat);
                 if (rooms.Count == 0)
                 {
                     _byConnection.Remove(connectionId);
@@ -70,9 +83,9 @@ public sealed class LocalViewers
         {
             if (_byConnection.Remove(connectionId, out var rooms))
             {
-                foreach (var (liveId, via) in rooms)
+                foreach (var (liveId, seat) in rooms)
                 {
-                    Decrement(liveId, via);
+                    Unseat(liveId, seat);
                 }
             }
         }
@@ -83,7 +96,7 @@ public sealed class LocalViewers
     {
         lock (_lock)
         {
-            return _byConnection.TryGetValue(connectionId, out var rooms) ? rooms.GetValueOrDefault(liveId) : null;
+            return _byConnection.TryGetValue(connectionId, out var rooms) ? rooms.GetValueOrDefault(liveId)?.Via : null;
         }
     }
 
@@ -95,7 +108,7 @@ public sealed class LocalViewers
     {
         lock (_lock)
         {
-            var reports = _byRoom.Select(r => new RoomViewers(r.Key, new Dictionary<string, int>(r.Value, StringComparer.Ordinal))).ToList();
+            var reports = _byRoom.Select(r => new RoomViewers(r.Key, Count(r.Value))).ToList();
             foreach (var emptied in _changed.Where(liveId => !_byRoom.ContainsKey(liveId)))
             {
                 reports.Add(new RoomViewers(emptied, new Dictionary<string, int>()));
@@ -115,13 +128,27 @@ public sealed class LocalViewers
         }
     }
 
-    private void Decrement(string liveId, string via)
+    private static Dictionary<string, int> Count(Dictionary<string, List<Seat>> users)
     {
-        var counts = _byRoom[liveId];
-        if (--counts[via] == 0)
+        var byVia = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var seats in users.Values)
         {
-            counts.Remove(via);
-            if (counts.Count == 0)
+            var via = seats[^1].Via;
+            byVia[via] = byVia.GetValueOrDefault(via) + 1;
+        }
+
+        return byVia;
+    }
+
+    private void Unseat(string liveId, Seat seat)
+    {
+        var users = _byRoom[liveId];
+        var seats = users[seat.User];
+        seats.Remove(seat);
+        if (seats.Count == 0)
+        {
+            users.Remove(seat.User);
+            if (users.Count == 0)
             {
                 _byRoom.Remove(liveId);
             }
@@ -129,4 +156,6 @@ public sealed class LocalViewers
 
         _changed.Add(liveId);
     }
+
+    private sealed record Seat(string ConnectionId, string User, string Via);
 }

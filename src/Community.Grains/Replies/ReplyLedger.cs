@@ -3,8 +3,11 @@ using Community.Posts;
 
 namespace Community.Grains.Replies;
 
-/// <summary>A comment leaving the queue: answered by <see cref="By"/>, or dropped (By null) because the queue was full.</summary>
-public readonly record struct LeftQueue(Comment Comment, Comment? By);
+/// <summary>
+/// A comment leaving the queue: answered by <see cref="By"/>; or, By null, dropped because the queue was full, or
+/// <see cref="Coalesced"/> into its author's later comment (it then stops counting for responsiveness too).
+/// </summary>
+public readonly record struct LeftQueue(Comment Comment, Comment? By, bool Coalesced = false);
 
 /// <summary>What one comment did to the queue.</summary>
 public sealed record QueueChange(Comment? Added, IReadOnlyList<LeftQueue> Removed)
@@ -17,15 +20,19 @@ public sealed record QueueChange(Comment? Added, IReadOnlyList<LeftQueue> Remove
 /// one of the creator's posts joins the queue. A creator's comment with <c>replyTo</c> answers every queued fan
 /// comment of that thread written before it (a thread is a top-level comment and its replies: the post already
 /// files a reply to a reply under its thread's first comment). A creator's top-level comment answers nobody.
+/// One fan holds at most <c>perFan</c> entries: their first <c>perFan − 1</c> waiting comments and their latest one, which
+/// a newer comment of theirs replaces (coalesces), so one fan's spam cannot push other fans' questions out.
 /// The queue keeps at most <c>capacity</c> comments; beyond that the oldest are dropped.
 /// Comments must be applied once each, in seq order per post.
 /// </summary>
-public sealed class ReplyLedger(string creator, int capacity = ReplyLedger.DefaultCapacity)
+public sealed class ReplyLedger(string creator, int capacity = ReplyLedger.DefaultCapacity, int perFan = ReplyLedger.DefaultPerFan)
 {
     public const int DefaultCapacity = 10_000;
+    public const int DefaultPerFan = 3;
 
     private readonly SortedDictionary<string, Comment> _queue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Comment>> _threads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Comment>> _byFan = new(StringComparer.Ordinal);
 
     public int Count => _queue.Count;
 
@@ -44,6 +51,14 @@ public sealed class ReplyLedger(string creator, int capacity = ReplyLedger.Defau
         {
             Enqueue(comment);
             var removed = new List<LeftQueue>();
+            var mine = _byFan[comment.Author];
+            while (mine.Count > perFan)
+            {
+                var replaced = mine[perFan - 1];
+                Remove(replaced);
+                removed.Add(new LeftQueue(replaced, null, Coalesced: true));
+            }
+
             while (_queue.Count > capacity)
             {
                 var oldest = _queue.First().Value;
@@ -79,6 +94,13 @@ public sealed class ReplyLedger(string creator, int capacity = ReplyLedger.Defau
         }
 
         thread.Add(comment);
+        if (!_byFan.TryGetValue(comment.Author, out var mine))
+        {
+            mine = [];
+            _byFan.Add(comment.Author, mine);
+        }
+
+        mine.Add(comment);
     }
 
     private void Remove(Comment comment)
@@ -91,6 +113,15 @@ public sealed class ReplyLedger(string creator, int capacity = ReplyLedger.Defau
             if (thread.Count == 0)
             {
                 _threads.Remove(key);
+            }
+        }
+
+        if (_byFan.TryGetValue(comment.Author, out var mine))
+        {
+            mine.Remove(comment);
+            if (mine.Count == 0)
+            {
+                _byFan.Remove(comment.Author);
             }
         }
     }

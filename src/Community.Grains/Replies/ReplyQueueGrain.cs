@@ -64,8 +64,9 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
             foreach (var left in change.Removed)
             {
                 var key = ReplyLedger.QueueKey(left.Comment);
-                // Queued and answered within this one report: it never reaches storage, nor the event.
-                if (added.Remove(left.Comment))
+                // Queued and answered (or coalesced) within this one report: it never reaches storage, nor the event.
+                var fresh = added.Remove(left.Comment);
+                if (fresh)
                 {
                     rows.Remove(key);
                 }
@@ -78,6 +79,18 @@ public sealed partial class ReplyQueueGrain(ILogStoreFactory stores, RelayRegist
                 if (left.By is { } reply)
                 {
                     SetItem(rows, responses.Answer(left.Comment.Id, reply.At));
+                }
+                else if (left.Coalesced && responses.Remove(left.Comment.Id) is { } gone)
+                {
+                    // Counted per fan: a comment coalesced into the fan's later one leaves the reply rate too.
+                    if (fresh)
+                    {
+                        rows.Remove(ItemKey(gone));
+                    }
+                    else
+                    {
+                        rows[ItemKey(gone)] = LogWrite.Delete(ItemKey(gone));
+                    }
                 }
             }
         }

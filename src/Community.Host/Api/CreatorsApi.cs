@@ -58,7 +58,7 @@ public static class CreatorsApi
             RequireSelf(handle, user, "publish as this creator");
             var post = await grains.GetGrain<ICreatorGrain>(handle).Publish(input.Text ?? "", input.CampaignId);
             return TypedResults.Created($"/api/posts/{post.PostId}", await PostsApi.ViewAsync(post, grains));
-        }).AddEndpointFilter<WriteLimitFilter>();
+        });
 
         return app;
     }

@@ -44,6 +44,7 @@ public static class CommunityApp
         app.UseCommunityDashboardSession();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseCommunityWriteLimits();
 
         app.MapHealthApi();
         app.MapDevTokenApi();
@@ -72,11 +73,14 @@ public static class CommunityApp
             // the reason a connection was closed (such as a message over the size limit), which clients need.
             o.EnableDetailedErrors = true;
             o.AddFilter<HubErrorFilter>();
+            o.AddFilter<HubConnectionLimitFilter>();
             o.AddFilter<HubWriteLimitFilter>();
         });
         // The JSON protocol, with argument-binding failures worded like every other hub error.
         builder.Services.RemoveAll<IHubProtocol>();
         builder.Services.AddSingleton<IHubProtocol>(sp => new WordedJsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>(), typeof(CommunityHub), MaxHubMessageBytes));
+        builder.Services.AddSingleton<HubConnectionLimitFilter>();
+        builder.Services.AddSingleton<CatchUpLimit>();
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RealtimeMetrics>();
         builder.Services.AddSingleton<DeliveryLanes>();

@@ -8,7 +8,6 @@ public sealed partial class CommunityHub
 {
     // No subscription: conversation events go to the user topics of both participants, which reach every
     // connection of each of them on any host.
-    [RateLimitedWrite]
     public Task<Message> SendMessage(string conversationId, string text, string? clientId) =>
         Conversation(conversationId).Send(Me, text, Limits.ClientId(clientId));
 

@@ -1,5 +1,6 @@
 using Community.Campaigns;
 using Community.Engagement;
+using Community.Host.Hosting;
 using Community.Identity;
 using Community.Realtime;
 
@@ -8,6 +9,7 @@ namespace Community.Host.Hubs;
 public sealed partial class CommunityHub
 {
     /// <summary>Returns the creator's engagement, then sends <c>EngagementUpdated</c> while it changes.</summary>
+    [HubRead]
     public async Task<EngagementScores> WatchCreator(string handle)
     {
         var creator = grains.GetGrain<ICreatorEngagementGrain>(Handle.Require(handle));
@@ -24,10 +26,12 @@ public sealed partial class CommunityHub
         }
     }
 
+    [HubRead]
     public void UnwatchCreator(string handle) =>
         relay.Unsubscribe(Context.ConnectionId, Topics.Creator(Handle.Require(handle)));
 
     /// <summary>Owner and members only: returns the campaign's snapshot, then sends <c>CampaignUpdated</c> while it changes.</summary>
+    [HubRead]
     public async Task<CampaignSnapshot> WatchCampaign(string campaignId)
     {
         var campaign = grains.GetGrain<ICampaignGrain>(CampaignKey.Require(campaignId));
@@ -37,6 +41,7 @@ public sealed partial class CommunityHub
         return await campaign.Get(Me);
     }
 
+    [HubRead]
     public void UnwatchCampaign(string campaignId) =>
         relay.Unsubscribe(Context.ConnectionId, Topics.Campaign(CampaignKey.Require(campaignId)));
 }

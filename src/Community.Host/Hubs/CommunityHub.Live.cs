@@ -12,6 +12,7 @@ public sealed partial class CommunityHub
     /// Joins the room as a viewer counted for <paramref name="via"/> (a host; null = the first host) and returns
     /// what the caller missed after <paramref name="afterSeq"/>, with the room's state.
     /// </summary>
+    [HubRead]
     public async Task<LiveJoin> JoinLive(string liveId, string? via, long? afterSeq)
     {
         var room = grains.GetGrain<ILivestreamGrain>(LiveKey.Require(liveId));
@@ -26,8 +27,9 @@ public sealed partial class CommunityHub
         try
         {
             var joined = await room.Join(Me, via, after);
-            liveViewers.Join(Context.ConnectionId, liveId, joined.Via);
-            return joined;
+            liveViewers.Join(Context.ConnectionId, Me, liveId, joined.Via);
+            var (missed, complete) = catchUp.Take(joined.Missed);
+            return complete ? joined : joined with { Missed = missed, HasMore = true };
         }
         catch
         {
@@ -36,6 +38,7 @@ public sealed partial class CommunityHub
         }
     }
 
+    [HubRead]
     public void LeaveLive(string liveId)
     {
         LiveKey.Require(liveId);
@@ -44,7 +47,6 @@ public sealed partial class CommunityHub
     }
 
     /// <summary>Sends a chat message through the host this connection joined the room through.</summary>
-    [RateLimitedWrite]
     public Task<ChatMessage> SendChat(string liveId, string text, string? clientId) =>
         grains.GetGrain<ILivestreamGrain>(LiveKey.Require(liveId))
             .SendChat(Me, text, liveViewers.ViaOf(Context.ConnectionId, liveId), Limits.ClientId(clientId));

@@ -8,6 +8,7 @@ namespace Community.Host.Hubs;
 public sealed partial class CommunityHub
 {
     /// <summary>Joins the post's live feed and returns what the caller missed after <paramref name="afterSeq"/>.</summary>
+    [HubRead]
     public async Task<CommentCatchUp> SubscribePost(string postId, long? afterSeq)
     {
         var post = grains.GetGrain<IPostGrain>(PostKey.Require(postId));
@@ -16,7 +17,9 @@ public sealed partial class CommunityHub
         await relay.SubscribeAsync(Context.ConnectionId, Topics.Post(postId));
         try
         {
-            return await post.CatchUp(after);
+            var caughtUp = await post.CatchUp(after);
+            var (missed, complete) = catchUp.Take(caughtUp.Missed);
+            return complete ? caughtUp : caughtUp with { Missed = missed, HasMore = true };
         }
         catch
         {
@@ -25,15 +28,14 @@ public sealed partial class CommunityHub
         }
     }
 
+    [HubRead]
     public void UnsubscribePost(string postId) =>
         relay.Unsubscribe(Context.ConnectionId, Topics.Post(PostKey.Require(postId)));
 
-    [RateLimitedWrite]
     public Task<Comment> Comment(string postId, string text, string? replyTo, string? clientId) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId))
             .AddComment(Me, text, replyTo, Limits.ClientId(clientId));
 
-    [RateLimitedWrite]
     public Task<PostCounters> React(string postId, string kind) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId)).React(Me, Reactions.Parse(kind));
 }

@@ -12,7 +12,7 @@ namespace Community.Host.Hubs;
 /// SignalR binds arguments by position, so optional arguments are passed as null.
 /// </summary>
 [Authorize]
-public sealed partial class CommunityHub(IGrainFactory grains, LocalViewers liveViewers, HostRelay relay) : Hub
+public sealed partial class CommunityHub(IGrainFactory grains, LocalViewers liveViewers, HostRelay relay, CatchUpLimit catchUp) : Hub
 {
     private string Me => Context.User!.Handle();
 

@@ -25,4 +25,12 @@ public sealed class RealtimeOptions
     /// <summary>Posts, rooms, creators and campaigns one connection may follow at once.</summary>
     [Range(1, 10_000)]
     public int MaxSubscriptionsPerConnection { get; set; } = 200;
+
+    /// <summary>Hub connections one user may hold to one host at once; the next is closed with a 429 error.</summary>
+    [Range(1, 10_000)]
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>About how many bytes of items one <c>SubscribePost</c> or <c>JoinLive</c> returns; the rest is <c>hasMore</c>.</summary>
+    [Range(4 * 1024, 16 * 1024 * 1024)]
+    public int MaxCatchUpBytes { get; set; } = 256 * 1024;
 }

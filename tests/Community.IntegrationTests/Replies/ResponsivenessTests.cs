@@ -3,6 +3,7 @@ using System.Text.Json;
 using Community.Conversations;
 using Community.IntegrationTests.Conversations;
 using Community.IntegrationTests.Infrastructure;
+using Community.Posts;
 using Community.Realtime;
 using Community.Replies;
 
@@ -56,6 +57,35 @@ public sealed class ResponsivenessTests(ClusterFixture cluster)
         Assert.Equal(0.5, r.GetProperty("replyRate").GetDouble());
         Assert.InRange(r.GetProperty("medianResponseSeconds").GetDouble(), 0, 60);
         Assert.True(r.GetProperty("p90ResponseSeconds").GetDouble() >= r.GetProperty("medianResponseSeconds").GetDouble());
+    }
+
+    [Fact]
+    public async Task One_fans_spam_holds_three_places_in_the_queue_and_counts_three_times_in_the_reply_rate()
+    {
+        var creator = ClusterFixture.Unique("cr");
+        var creatorHttp = await cluster.A.CreatorAsync(creator);
+        await using var creatorHub = await cluster.A.ConnectAsync(creator);
+        var queue = new EventLog<UnansweredChanged>(creatorHub, ClientEvents.UnansweredChanged);
+        var postId = await creatorHttp.PublishAsync(creator);
+        var fan = await cluster.B.ClientAsync(ClusterFixture.Unique("fan"));
+        var spammer = await cluster.B.ClientAsync(ClusterFixture.Unique("spam"));
+
+        var question = await fan.CommentAsync(postId, "When is the next video?");
+        await creatorHttp.CommentAsync(postId, "Friday!", replyTo: question.Id);
+        var spam = new List<Comment>();
+        for (var i = 0; i < 12; i++)
+        {
+            spam.Add(await spammer.CommentAsync(postId, $"buy followers {i}"));
+        }
+
+        await queue.WaitForAsync(c => c.Added.Any(a => a.Id == spam[^1].Id));
+        var waiting = await creatorHttp.GetFromJsonAsync<UnansweredPage>($"/api/creators/{creator}/unanswered?limit=50", Api.Json);
+        var r = await ResponsivenessAsync(creatorHttp, creator);
+
+        Assert.Equal([spam[0].Id, spam[1].Id, spam[^1].Id], waiting!.Items.Select(c => c.Id));
+        Assert.Equal(3, waiting.Total);
+        Assert.Equal((1L, 3L), (r.GetProperty("answered").GetInt64(), r.GetProperty("awaiting").GetInt64()));
+        Assert.Equal(0.25, r.GetProperty("replyRate").GetDouble());
     }
 
     private static async Task<JsonElement> ResponsivenessAsync(HttpClient client, string creator)

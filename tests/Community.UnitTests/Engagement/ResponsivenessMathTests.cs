@@ -148,4 +148,36 @@ public class ResponseWindowTests
         Assert.Equal(["old"], expired.Select(i => i.Id));
         Assert.Equal(["new"], window.Items.Select(i => i.Id));
     }
+
+    [Fact]
+    public void The_window_keeps_its_newest_items_up_to_its_capacity()
+    {
+        var window = new ResponseWindow(capacity: 3);
+        for (var i = 0; i < 5; i++)
+        {
+            window.Upsert(new ResponseItem($"c{i}", T0.AddMinutes(i)));
+        }
+
+        var dropped = window.Expire(T0.AddHours(1));
+
+        Assert.Equal(["c0", "c1"], dropped.Select(i => i.Id));
+        Assert.Equal(["c2", "c3", "c4"], window.Items.Select(i => i.Id).Order());
+    }
+
+    [Fact]
+    public void Reads_reuse_the_figures_until_an_item_changes_and_a_removed_item_stops_counting()
+    {
+        var window = new ResponseWindow();
+        window.Upsert(new ResponseItem("c1", T0, T0.AddMinutes(1)));
+        window.Upsert(new ResponseItem("spam", T0));
+
+        var first = window.Compute(T0.AddMinutes(5));
+        var again = window.Compute(T0.AddMinutes(5).AddSeconds(1));
+        window.Remove("spam");
+        var after = window.Compute(T0.AddMinutes(5).AddSeconds(2));
+
+        Assert.Same(first, again);
+        Assert.Equal(0.5, first.ReplyRate);
+        Assert.Equal(1.0, after.ReplyRate);
+    }
 }

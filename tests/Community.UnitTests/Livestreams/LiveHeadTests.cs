@@ -207,4 +207,16 @@ public class LiveHeadTests
         Assert.Equal(room.Hosts, read.Hosts);
         Assert.Equal(1, read.ChattersByHost["ben"]);
     }
+
+    [Fact]
+    public void Banning_an_invited_creator_revokes_the_invite_and_banning_anyone_else_leaves_invites_alone()
+    {
+        var room = Room().WithInvite("maya", "leo", maxHosts: 6).WithInvite("maya", "ada", maxHosts: 6);
+
+        var banned = room.Apply(new ModerationCommand(ModerationAction.Ban, "leo"));
+        var other = room.Apply(new ModerationCommand(ModerationAction.Ban, "troll"));
+
+        Assert.Equal(["ada"], banned.Invited);
+        Assert.Same(room.Invited, other.Invited);
+    }
 }

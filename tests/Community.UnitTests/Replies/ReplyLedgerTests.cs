@@ -139,4 +139,34 @@ public class ReplyLedgerTests
         Assert.True(string.CompareOrdinal(ReplyLedger.QueueKey(C(PostB, 1, "f")), ReplyLedger.QueueKey(C(PostA, 2, "f"))) < 0);
         Assert.True(string.CompareOrdinal(ReplyLedger.QueueKey(C(PostA, 1, "f")), ReplyLedger.QueueKey(C(PostB, 1, "f"))) < 0);
     }
+
+    [Fact]
+    public void A_fans_spam_holds_at_most_three_entries_their_first_two_and_their_latest_so_other_fans_questions_stay()
+    {
+        var ledger = new ReplyLedger(Creator, capacity: 5);
+        ledger.Apply(C(PostA, 1, "fan1"));
+        var coalesced = new List<string>();
+        for (var seq = 2; seq <= 101; seq++)
+        {
+            coalesced.AddRange(ledger.Apply(C(PostA, seq, "spammer")).Removed.Where(l => l.Coalesced).Select(l => l.Comment.Id));
+        }
+
+        ledger.Apply(C(PostB, 200, "fan2"));
+
+        Assert.Equal([Id(PostA, 1), Id(PostA, 2), Id(PostA, 3), Id(PostA, 101), Id(PostB, 200)], ledger.Oldest(10).Select(c => c.Id));
+        Assert.Equal(Enumerable.Range(4, 97).Select(seq => Id(PostA, seq)), coalesced);
+    }
+
+    [Fact]
+    public void Once_the_creator_answers_a_fans_entries_the_fan_may_fill_them_again()
+    {
+        var ledger = new ReplyLedger(Creator, perFan: 1);
+        ledger.Apply(C(PostA, 1, "fan1"));
+        ledger.Apply(C(PostA, 2, "fan1", replyTo: Id(PostA, 1)));
+        ledger.Apply(C(PostA, 3, Creator, replyTo: Id(PostA, 1)));
+
+        ledger.Apply(C(PostA, 4, "fan1"));
+
+        Assert.Equal([Id(PostA, 4)], ledger.Oldest(10).Select(c => c.Id));
+    }
 }
