@@ -21,10 +21,12 @@ public static class ServerLauncher
     /// </summary>
     public static IReadOnlyDictionary<string, string> CommunityEnvironment(int siloPort, int gatewayPort) => new Dictionary<string, string>
     {
-        // Dev tokens work only in Development and Testing (a host refuses them elsewhere); Testing keeps Production's
-        // other defaults (no dashboard, no /metrics) so they cost the measurement nothing.
-        ["ASPNETCORE_ENVIRONMENT"] = "Testing",
-        ["DOTNET_ENVIRONMENT"] = "Testing",
+        // Dev tokens work only in Development (a host refuses them elsewhere); its dashboard and /metrics are switched
+        // off so they cost the measurement nothing.
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["DOTNET_ENVIRONMENT"] = "Development",
+        ["Dashboard__Enabled"] = "false",
+        ["Telemetry__Prometheus"] = "false",
         ["Storage__Provider"] = "Memory",
         ["Auth__DevTokens"] = "true",
         ["Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),

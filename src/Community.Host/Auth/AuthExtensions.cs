@@ -32,11 +32,10 @@ public static class AuthExtensions
     };
 
     /// <summary>
-    /// Where dev tokens and published keys are allowed: Development (the local run, the compose demo) and Testing (the
-    /// test suites). Anywhere else a host so configured refuses to start.
+    /// Where dev tokens and published keys are allowed: Development only (the local run, the compose demo, the test
+    /// suites' hosts). Anywhere else a host so configured refuses to start, whatever the flag says.
     /// </summary>
-    public static bool AllowsDevCredentials(IHostEnvironment environment) =>
-        environment.IsDevelopment() || environment.IsEnvironment("Testing");
+    public static bool AllowsDevCredentials(IHostEnvironment environment) => environment.IsDevelopment();
 
     public static WebApplicationBuilder AddCommunityAuth(this WebApplicationBuilder builder)
     {

@@ -52,7 +52,10 @@ public sealed class HostProcess : IAsyncDisposable
         };
         var environment = new Dictionary<string, string?>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            // Development (the only environment with dev tokens) without its dashboard and /metrics.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Dashboard__Enabled"] = "false",
+            ["Telemetry__Prometheus"] = "false",
             ["Storage__Provider"] = "AzureStorage",
             ["Storage__ConnectionString"] = TestStorage.ConnectionString,
             ["Storage__Timeout"] = "00:00:03",

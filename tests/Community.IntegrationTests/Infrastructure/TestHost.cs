@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Claims;
+using Community.Host.Auth;
 using Community.Host.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,6 +11,9 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Community.IntegrationTests.Infrastructure;
 
@@ -19,6 +24,9 @@ namespace Community.IntegrationTests.Infrastructure;
 public sealed class TestHost : IAsyncDisposable
 {
     public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
+
+    /// <summary>A key of this test run's own for hosts outside Development, where a key published in the repository is refused.</summary>
+    public static readonly string SecretSigningKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
     private readonly WebApplication _app;
     private readonly HttpClient _anonymous;
@@ -34,7 +42,13 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestHost> StartAsync(string clusterId, string? connectionString = null, IDictionary<string, string?>? settings = null, string environment = "Testing")
+    /// <param name="environment">
+    /// Development by default, as <c>scripts/run.sh</c> runs it (the only environment with dev tokens), but with the
+    /// dashboard and the Prometheus endpoint off, so they cost the tests nothing; pass them in <paramref name="settings"/>
+    /// (null removes a default). A host in another environment gets no dev tokens: <see cref="TokenAsync"/> then signs
+    /// tokens with the host's key, as an identity provider would.
+    /// </param>
+    public static async Task<TestHost> StartAsync(string clusterId, string? connectionString = null, IDictionary<string, string?>? settings = null, string environment = "Development")
     {
         var config = new Dictionary<string, string?>
         {
@@ -48,8 +62,10 @@ public sealed class TestHost : IAsyncDisposable
             ["Cluster:ServiceId"] = "community-tests",
             ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Auth:DevTokens"] = "true",
-            ["Auth:SigningKey"] = SigningKey,
+            ["Auth:DevTokens"] = environment == "Development" ? "true" : "false",
+            ["Auth:SigningKey"] = environment == "Development" ? SigningKey : SecretSigningKey,
+            ["Dashboard:Enabled"] = "false",
+            ["Telemetry:Prometheus"] = "false",
             // Tests write fast on purpose; FloodTests checks the limit with a host of its own.
             ["RateLimits:WritesPerSecond"] = "1000",
             ["RateLimits:Burst"] = "1000",
@@ -86,6 +102,19 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>A dev token for <paramref name="user"/>, signed by this host (every test host shares the key).</summary>
     public async Task<string> TokenAsync(string user)
     {
+        var auth = _app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (!auth.DevTokens)
+        {
+            return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+            {
+                Subject = new ClaimsIdentity([new Claim(AuthExtensions.SubjectClaim, user)]),
+                Issuer = auth.Issuer,
+                Audience = auth.Audience,
+                Expires = DateTime.UtcNow.AddHours(1),
+                SigningCredentials = new SigningCredentials(_app.Services.GetRequiredService<TokenKeys>().Key, SecurityAlgorithms.HmacSha256),
+            });
+        }
+
         var response = await _anonymous.PostAsJsonAsync("/api/dev/token", new { user });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<TokenBody>();

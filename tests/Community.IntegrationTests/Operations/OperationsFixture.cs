@@ -17,8 +17,14 @@ public sealed class OperationsFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var clusterId = "ops-" + Guid.NewGuid().ToString("N")[..12];
-        Development = await TestHost.StartAsync(clusterId, environment: "Development");
-        Production = await TestHost.StartAsync(clusterId, settings: new Dictionary<string, string?> { ["Dashboard:Enabled"] = "true", ["Dashboard:Users:0"] = DashboardUser });
+        // Development as it ships: the dashboard and /metrics on.
+        Development = await TestHost.StartAsync(clusterId, settings: new Dictionary<string, string?> { ["Dashboard:Enabled"] = null, ["Telemetry:Prometheus"] = null });
+        Production = await TestHost.StartAsync(clusterId, environment: "Production", settings: new Dictionary<string, string?>
+        {
+            ["Dashboard:Enabled"] = "true",
+            ["Dashboard:Users:0"] = DashboardUser,
+            ["Telemetry:Prometheus"] = null,
+        });
     }
 
     public async Task DisposeAsync()

@@ -22,7 +22,7 @@ public sealed class OperationsSettingsTests
             ["Storage:ConnectionString"] = TestStorage.ConnectionString,
             ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Auth:SigningKey"] = TestHost.SigningKey,
+            ["Auth:SigningKey"] = TestHost.SecretSigningKey,
             ["Logging:LogLevel:Default"] = "None",
             [key] = value,
         };
