@@ -68,7 +68,7 @@ public sealed class CreatorGrain(
         next.DisplayName = displayName;
         next.Niches = niches;
         next.Bio = bio;
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next);
         return await ProfileAsync();
     }
 
@@ -112,7 +112,7 @@ public sealed class CreatorGrain(
             next.RecentPosts.RemoveRange(0, next.RecentPosts.Count - RecentPostCapacity);
         }
 
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next);
         return post;
     }
 
@@ -170,7 +170,7 @@ public sealed class CreatorGrain(
         {
             var next = state.State.Clone();
             next.DmPolicy = policy;
-            await GrainStorage.WriteAsync(state, next);
+            await GrainStorage.WriteAsync(this, state, next);
         }
 
         return new DmSettings(Handle, policy);
@@ -197,7 +197,7 @@ public sealed class CreatorGrain(
 
         var next = state.State.Clone();
         next.Blocked.Add(user);
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next);
         _blocked = null;
         return new BlockResult(Handle, user, Blocked: true, Changed: true);
     }
@@ -213,7 +213,7 @@ public sealed class CreatorGrain(
 
         var next = state.State.Clone();
         next.Blocked.Remove(user);
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next);
         _blocked = null;
         return new BlockResult(Handle, user, Blocked: false, Changed: true);
     }
