@@ -84,6 +84,15 @@ public sealed class StorageFaultProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Clears the faults not used up yet.</summary>
+    public void Disarm()
+    {
+        lock (_armed)
+        {
+            _armed.Clear();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
