@@ -1,7 +1,9 @@
 using Community.Conversations;
 using Community.Grains.Conversations;
+using Community.Grains.Livestreams;
 using Community.Grains.Posts;
 using Community.Grains.Storage;
+using Community.Livestreams;
 using Community.Posts;
 
 namespace Community.UnitTests.Storage;
@@ -52,5 +54,17 @@ public class SeqRowFormatTests
         Assert.Equal(message, MessageRowFormat.Instance.Read("alice~bob", 4, row));
         Assert.Equal(message, MessageRowFormat.Instance.Read("alice~bob", 4, LogJson.Write(message)));
         Assert.DoesNotContain("alice~bob", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Chat_rows_and_their_tombstones_leave_out_the_livestream_and_read_both_formats()
+    {
+        var line = new ChatMessage("l7", 9, "l7-9", "fan_1", "hi all", At, "host_1", Removed: false, 12.345);
+        var tombstone = line with { Removed = true, Text = "" };
+
+        Assert.Equal(line, ChatRowFormat.Instance.Read("l7", 9, ChatRowFormat.Instance.Write(line)));
+        Assert.Equal(tombstone, ChatRowFormat.Instance.Read("l7", 9, ChatRowFormat.Instance.Write(tombstone)));
+        Assert.Equal(line, ChatRowFormat.Instance.Read("l7", 9, LogJson.Write(line)));
+        Assert.DoesNotContain("l7-9", ChatRowFormat.Instance.Write(line), StringComparison.Ordinal);
     }
 }
