@@ -166,6 +166,13 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
             return true;
         }
 
+        if (stored is not null && stored.ETag == _etag)
+        {
+            // Nothing moved (a refused row, not a head conflict): what this journal holds is still the stored head.
+            _loaded = true;
+            return false;
+        }
+
         Adopt(stored);
         return false;
     }
