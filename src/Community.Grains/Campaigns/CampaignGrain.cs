@@ -102,7 +102,7 @@ public sealed partial class CampaignGrain(
             CreatedAt = time.GetUtcNow(),
             Creators = creators,
         };
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next);
         for (var i = 0; i < creators.Count; i++)
         {
             Creator(creators[i]).SetFollowers(followers[i], time.GetUtcNow());
@@ -125,7 +125,7 @@ public sealed partial class CampaignGrain(
             var followers = await RequireCreatorProfileAsync(handle);
             var next = state.State.Clone();
             next.Creators.Add(handle);
-            await GrainStorage.WriteAsync(state, next);
+            await GrainStorage.WriteAsync(this, state, next);
             Creator(handle).SetFollowers(followers, time.GetUtcNow());
             _pulse!.Touch();
         }
@@ -146,7 +146,7 @@ public sealed partial class CampaignGrain(
 
             var next = state.State.Clone();
             next.Members.Add(handle);
-            await GrainStorage.WriteAsync(state, next);
+            await GrainStorage.WriteAsync(this, state, next);
             _pulse!.Touch();
         }
 

@@ -31,7 +31,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
     private readonly TimeProvider _time;
     private readonly RealtimeFanout _fanout;
     private readonly Journal<ConversationHead> _journal;
-    private readonly SeqWindow<Message> _recent = new(m => m.Seq);
+    private readonly SeqWindow<Message> _recent = new(m => m.Seq, MessageRowFormat.Instance);
     private readonly ClientIdIndex _clientIds;
     private readonly Dictionary<string, TypingGate> _typing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InboxSync> _inboxes = new(StringComparer.Ordinal);
@@ -166,7 +166,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
                 var seq = head.LastSeq + 1;
                 m.Planned = new Message(Id, seq, MessageKey.Format(Id, seq), m.Author, m.Text, _time.GetUtcNow());
                 m.ChangesOpening = head.ChangesOpening(m.Author);
-                writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(m.Planned)));
+                writes.Add(LogWrite.Insert(LogKeys.Seq(seq), MessageRowFormat.Instance.Write(m.Planned)));
                 if (m.ClientId is not null)
                 {
                     writes.Add(ClientIdIndex.Row(m.Author, m.ClientId, seq));

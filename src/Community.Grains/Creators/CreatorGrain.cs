@@ -49,7 +49,7 @@ public sealed class CreatorGrain(
         next.DisplayName = displayName;
         next.Niches = niches;
         next.Bio = bio;
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next);
         return await ProfileAsync();
     }
 
@@ -75,6 +75,12 @@ public sealed class CreatorGrain(
     public async Task<bool> IsFollower(string fan) =>
         Identity.Handle.IsValid(fan) && await _follows.ReadAsync(Handle, FollowerKey(fan)) is not null;
 
+    /// <summary>
+    /// Publishes in three steps, each safe to fail: the intent (post id and text) is stored in the creator's state, then
+    /// the post is created, then the state lists it. Until the last step nothing is visible; a publish that failed after
+    /// the first is finished by the creator's next publish, and when that one repeats it (same text and campaign, the
+    /// client retrying after a 503) it answers with the finished post instead of a second one.
+    /// </summary>
     public async Task<Post> Publish(string text, string? campaignId)
     {
         RequireExists();
@@ -84,8 +90,47 @@ public sealed class CreatorGrain(
             await GrainFactory.GetGrain<ICampaignGrain>(CampaignKey.Require(campaignId)).RequireCreator(Handle);
         }
 
-        var post = await GrainFactory.GetGrain<IPostGrain>(PostKey.New()).Create(Handle, text, campaignId);
+        if (state.State.Publishing is { } unfinished)
+        {
+            var finished = await FinishPublishAsync(unfinished);
+            if (finished is not null && unfinished.Text == text && unfinished.CampaignId == campaignId)
+            {
+                return finished;
+            }
+        }
+
+        var intent = new PendingPost(PostKey.New(), text, campaignId);
         var next = state.State.Clone();
+        next.Publishing = intent;
+        await GrainStorage.WriteAsync(this, state, next, landed: s => s.Publishing?.PostId == intent.PostId);
+        return await FinishPublishAsync(intent)
+            ?? throw CommunityException.Unavailable("The post could not be published; try again.");
+    }
+
+    /// <summary>Creates the post of a stored intent (unless an earlier attempt did) and lists it; null when the post was refused (the intent is dropped).</summary>
+    private async Task<Post?> FinishPublishAsync(PendingPost intent)
+    {
+        var grain = GrainFactory.GetGrain<IPostGrain>(intent.PostId);
+        Post post;
+        try
+        {
+            post = await grain.Create(Handle, intent.Text, intent.CampaignId);
+        }
+        catch (CommunityException ex) when (ex.Kind == ErrorKind.Conflict)
+        {
+            // Created by an earlier attempt whose state write failed.
+            post = await grain.Get() ?? throw CommunityException.Unavailable("The post could not be read back; try again.");
+        }
+        catch (CommunityException ex) when (ex.Kind != ErrorKind.Unavailable)
+        {
+            var dropped = state.State.Clone();
+            dropped.Publishing = null;
+            await GrainStorage.WriteAsync(this, state, dropped);
+            throw;
+        }
+
+        var next = state.State.Clone();
+        next.Publishing = null;
         next.PostCount++;
         next.RecentPosts.Add(post.PostId);
         if (next.RecentPosts.Count > RecentPostCapacity)
@@ -93,7 +138,7 @@ public sealed class CreatorGrain(
             next.RecentPosts.RemoveRange(0, next.RecentPosts.Count - RecentPostCapacity);
         }
 
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next, landed: s => s.Publishing is null && s.RecentPosts.Contains(post.PostId));
         return post;
     }
 
@@ -151,7 +196,7 @@ public sealed class CreatorGrain(
         {
             var next = state.State.Clone();
             next.DmPolicy = policy;
-            await GrainStorage.WriteAsync(state, next);
+            await GrainStorage.WriteAsync(this, state, next);
         }
 
         return new DmSettings(Handle, policy);
@@ -178,7 +223,7 @@ public sealed class CreatorGrain(
 
         var next = state.State.Clone();
         next.Blocked.Add(user);
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next);
         _blocked = null;
         return new BlockResult(Handle, user, Blocked: true, Changed: true);
     }
@@ -194,7 +239,7 @@ public sealed class CreatorGrain(
 
         var next = state.State.Clone();
         next.Blocked.Remove(user);
-        await GrainStorage.WriteAsync(state, next);
+        await GrainStorage.WriteAsync(this, state, next);
         _blocked = null;
         return new BlockResult(Handle, user, Blocked: false, Changed: true);
     }

@@ -21,6 +21,9 @@ public sealed class CreatorState
     /// <summary>Users who may not write to the creator, oldest block first; capped at <see cref="CreatorGrain.MaxBlocked"/>.</summary>
     [Id(8)] public List<string> Blocked { get; set; } = [];
 
+    /// <summary>A publish under way: stored before its post is created, cleared once the post is listed (see <see cref="CreatorGrain.Publish"/>).</summary>
+    [Id(9)] public PendingPost? Publishing { get; set; }
+
     public CreatorState Clone() => new()
     {
         Exists = Exists,
@@ -32,8 +35,14 @@ public sealed class CreatorState
         RecentPosts = [.. RecentPosts],
         DmPolicy = DmPolicy,
         Blocked = [.. Blocked],
+        Publishing = Publishing,
     };
 }
+
+/// <summary>A post being published: its id is chosen, and its text kept, before it is created.</summary>
+[GenerateSerializer]
+[Alias("community.pending-post")]
+public sealed record PendingPost([property: Id(0)] string PostId, [property: Id(1)] string Text, [property: Id(2)] string? CampaignId);
 
 /// <summary>The head row of a creator's follower partition.</summary>
 public sealed record FollowersHead(long Followers);

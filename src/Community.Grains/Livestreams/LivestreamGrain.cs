@@ -37,7 +37,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
     private readonly ILogger _logger;
     private readonly RealtimeFanout _fanout;
     private readonly Journal<LiveHead> _journal;
-    private readonly SeqWindow<ChatMessage> _recent = new(m => m.Seq);
+    private readonly SeqWindow<ChatMessage> _recent = new(m => m.Seq, ChatRowFormat.Instance);
     private readonly ClientIdIndex _clientIds;
     private readonly RecentMap<LiveUser> _users = new(50_000);
     private readonly RecentMap<DateTimeOffset> _followers = new(50_000);
@@ -366,7 +366,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
         var seq = head.LastSeq + 1;
         var offset = Math.Max(0, Math.Round((now - head.StartedAt!.Value).TotalSeconds, 3));
         c.Planned = new ChatMessage(LiveId, seq, ChatKey.Format(LiveId, seq), c.Author, c.Text, now, c.Via, Removed: false, offset);
-        writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(c.Planned)));
+        writes.Add(LogWrite.Insert(LogKeys.Seq(seq), ChatRowFormat.Instance.Write(c.Planned)));
         if (c.ClientId is not null)
         {
             writes.Add(ClientIdIndex.Row(c.Author, c.ClientId, seq));
@@ -401,7 +401,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IJournalO
             case ModerationAction.Remove:
                 RequireNotRemoved(m.Message!, "It was already removed.");
                 m.Tombstone = m.Message! with { Removed = true, Text = "" };
-                write = LogWrite.Upsert(LogKeys.Seq(m.Tombstone.Seq), LogJson.Write(m.Tombstone));
+                write = LogWrite.Upsert(LogKeys.Seq(m.Tombstone.Seq), ChatRowFormat.Instance.Write(m.Tombstone));
                 if (head.PinnedSeq == m.Tombstone.Seq)
                 {
                     next = next with { PinnedSeq = 0 };

@@ -27,7 +27,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
     private readonly TimeProvider _time;
     private readonly RealtimeFanout _fanout;
     private readonly Journal<PostHead> _journal;
-    private readonly SeqWindow<Comment> _recent = new(c => c.Seq);
+    private readonly SeqWindow<Comment> _recent = new(c => c.Seq, CommentRowFormat.Instance);
     private readonly ClientIdIndex _clientIds;
     private readonly RecentMap<bool> _reacted = new(100_000);
     private readonly ReplyQueueFeed _replyQueue;
@@ -145,7 +145,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
                 var seq = head.LastSeq + 1;
                 var byCreator = c.Author == head.Creator;
                 c.Planned = new Comment(PostId, seq, CommentKey.Format(PostId, seq), c.Author, c.Text, c.ReplyTo, _time.GetUtcNow(), byCreator);
-                writes.Add(LogWrite.Insert(LogKeys.Seq(seq), LogJson.Write(c.Planned)));
+                writes.Add(LogWrite.Insert(LogKeys.Seq(seq), CommentRowFormat.Instance.Write(c.Planned)));
                 if (c.ClientId is not null)
                 {
                     writes.Add(ClientIdIndex.Row(c.Author, c.ClientId, seq));

@@ -45,6 +45,12 @@ public interface IJournalOwner<THead>
 /// storage cost per item falls as traffic grows. An op's caller hears back only once its batch is stored
 /// (or failed as a whole: nothing half-done). If another activation wrote the partition (the head's ETag
 /// moved), the journal re-reads the head and re-plans the batch on top of it.
+/// <para>
+/// Every batch carries an id of its own, stored in the head it writes (<see cref="JournalHead"/>). A storage call
+/// can land and still fail for its caller (the answer was lost, the SDK retried and met its own ETag): before
+/// re-planning or failing, the journal reads the head back, and when it holds this batch's id the batch is
+/// complete as stored, exactly once, events and all.
+/// </para>
 /// </summary>
 public sealed partial class Journal<THead>(ILogStore store, string partition, IJournalOwner<THead> owner, ILogger logger)
     where THead : class
@@ -74,15 +80,25 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
             throw CommunityException.Conflict(alreadyExists);
         }
 
+        var batchId = JournalHead.NewBatchId();
         try
         {
-            _etag = await store.CommitAsync(partition, null, LogJson.Write(head), []);
+            _etag = await store.CommitAsync(partition, null, JournalHead.Write(head, batchId), []);
             Head = head;
         }
-        catch (LogConflictException)
+        catch (Exception ex) when (ex is LogConflictException or CommunityException { Kind: ErrorKind.Unavailable })
         {
-            _loaded = false;
-            throw CommunityException.Conflict(alreadyExists);
+            if (await LandedAsync(batchId, head))
+            {
+                return;
+            }
+
+            if (ex is LogConflictException)
+            {
+                throw CommunityException.Conflict(alreadyExists);
+            }
+
+            throw;
         }
     }
 
@@ -107,16 +123,58 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
     {
         try
         {
-            var stored = await store.ReadHeadAsync(partition);
-            Head = stored is null ? null : LogJson.Read<THead>(stored.Data);
-            _etag = stored?.ETag;
-            _loaded = true;
-            Reloaded?.Invoke();
+            Adopt(await store.ReadHeadAsync(partition));
         }
         finally
         {
             _loading = null;
         }
+    }
+
+    private void Adopt(LogHead? stored)
+    {
+        Head = stored is null ? null : LogJson.Read<THead>(stored.Data);
+        _etag = stored?.ETag;
+        _loaded = true;
+        Reloaded?.Invoke();
+    }
+
+    /// <summary>
+    /// After a commit whose outcome is unknown: reads the head back. True when it holds <paramref name="batchId"/> (the
+    /// batch is stored; <paramref name="planned"/> becomes the head); otherwise adopts what is stored and returns false.
+    /// Stays unloaded when storage cannot answer.
+    /// </summary>
+    private async Task<bool> LandedAsync(string batchId, THead planned)
+    {
+        _loaded = false;
+        LogHead? stored;
+        try
+        {
+            stored = await store.ReadHeadAsync(partition);
+        }
+        catch (CommunityException)
+        {
+            return false;
+        }
+
+        if (stored is not null && JournalHead.BatchOf(stored.Data) == batchId)
+        {
+            _etag = stored.ETag;
+            _loaded = true;
+            Head = planned;
+            JournalMetrics.LandedAfterFailure.Add(1);
+            return true;
+        }
+
+        if (stored is not null && stored.ETag == _etag)
+        {
+            // Nothing moved (a refused row, not a head conflict): what this journal holds is still the stored head.
+            _loaded = true;
+            return false;
+        }
+
+        Adopt(stored);
+        return false;
     }
 
     private async Task CommitLoopAsync()
@@ -185,7 +243,22 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
                 }
 
                 var started = Stopwatch.GetTimestamp();
-                _etag = await store.CommitAsync(partition, _etag, LogJson.Write(next), writes);
+                var batchId = JournalHead.NewBatchId();
+                try
+                {
+                    _etag = await store.CommitAsync(partition, _etag, JournalHead.Write(next, batchId), writes);
+                }
+                catch (Exception ex) when (ex is LogConflictException or CommunityException { Kind: ErrorKind.Unavailable })
+                {
+                    if (!await LandedAsync(batchId, next))
+                    {
+                        throw;
+                    }
+
+                    // Stored after all (the answer was lost, or a retry of it met the moved head): complete it as stored.
+                    LogLandedAfterFailure(logger, partition, ex.GetType().Name);
+                }
+
                 JournalMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 JournalMetrics.Batches.Add(1);
                 JournalMetrics.Ops.Add(batch.Count);
@@ -209,8 +282,7 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
             catch (LogConflictException) when (++headConflicts <= MaxHeadConflicts)
             {
                 // Another activation of this stream wrote in between (a brief double activation while the
-                // cluster's membership changes): re-read the head and re-number this batch on top of it.
-                _loaded = false;
+                // cluster's membership changes): the head was re-read above; re-number this batch on top of it.
             }
             catch (Exception ex)
             {
@@ -256,6 +328,9 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
         return true;
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of stream {Partition} was stored though its commit failed ({Failure}); completed as stored.")]
+    private static partial void LogLandedAfterFailure(ILogger logger, string partition, string failure);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing a batch of stream {Partition} failed.")]
     private static partial void LogCommitFailed(ILogger logger, Exception ex, string partition);
 }
@@ -274,5 +349,7 @@ public static class JournalMetrics
     public static readonly Counter<long> Ops = Meter.CreateCounter<long>("community.journal.ops", description: "Acknowledged writes (comments, reactions, messages …) carried by those batches.");
 
     /// <summary>Storage latency as writers meet it: one entity-group transaction, retries included.</summary>
+    public static readonly Counter<long> LandedAfterFailure = Meter.CreateCounter<long>("community.journal.landed_after_failure", description: "Batches whose commit failed for the caller (answer lost, retry met its own ETag) but which were found stored and completed once.");
+
     public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("community.journal.commit.duration", unit: "s", description: "Time to store one batch (one storage transaction).");
 }

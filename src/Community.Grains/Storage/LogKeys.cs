@@ -13,6 +13,9 @@ public static class LogKeys
 
     public static string SeqEnd => SeqPrefix + "~";
 
+    /// <summary>The seq of a key made by <see cref="Seq"/>.</summary>
+    public static long SeqOf(string key) => long.Parse(key.AsSpan(SeqPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture);
+
     /// <summary>
     /// A key made of user-chosen text (a client id, a handle). Table keys forbid / \ # ? and control
     /// characters, so free text is hex-encoded.

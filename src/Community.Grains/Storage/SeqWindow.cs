@@ -4,8 +4,10 @@ namespace Community.Grains.Storage;
 /// The most recent items of a sequenced stream, kept in memory so that live readers (catch-up after a short
 /// disconnect, reply lookups) never touch storage. Holds a contiguous run of seqs ending at the newest.
 /// </summary>
-public sealed class SeqWindow<T>(Func<T, long> seqOf, int capacity = 512)
+public sealed class SeqWindow<T>(Func<T, long> seqOf, ISeqRowFormat<T>? format = null, int capacity = 512)
 {
+    private readonly ISeqRowFormat<T> _format = format ?? JsonSeqRowFormat<T>.Instance;
+
     private readonly List<T> _items = [];
 
     public int Count => _items.Count;
@@ -79,7 +81,7 @@ public sealed class SeqWindow<T>(Func<T, long> seqOf, int capacity = 512)
         }
 
         var rows = await store.RangeAsync(partition, LogKeys.Seq(afterSeq + 1), LogKeys.Seq(lastSeq + 1), limit);
-        return rows.Select(r => LogJson.Read<T>(r.Data)).ToList();
+        return rows.Select(r => _format.Read(partition, LogKeys.SeqOf(r.Key), r.Data)).ToList();
     }
 
     /// <summary>
@@ -102,7 +104,7 @@ public sealed class SeqWindow<T>(Func<T, long> seqOf, int capacity = 512)
         }
 
         var row = await store.ReadAsync(partition, LogKeys.Seq(seq));
-        return row is null ? default : LogJson.Read<T>(row.Data);
+        return row is null ? default : _format.Read(partition, seq, row.Data);
     }
 
     private bool Covers(long seq) => _items.Count > 0 && seq >= seqOf(_items[0]) && seq <= seqOf(_items[^1]);
