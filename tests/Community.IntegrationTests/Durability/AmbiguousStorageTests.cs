@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Community.IntegrationTests.Conversations;
 using Community.IntegrationTests.Infrastructure;
 using Community.Posts;
 using Community.Realtime;
@@ -124,6 +125,28 @@ public sealed class AmbiguousStorageTests : IAsyncLifetime
         var delivered = await seen.WaitForAsync(_ => true, count: acknowledged.Count);
         Assert.Equal(acknowledged.Select(c => c.Id).Order(), delivered.Select(c => c.Id).Order());
         await watcher.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Messages_whose_inbox_write_lost_its_answer_count_once_in_the_creators_unread_total()
+    {
+        var creator = ClusterFixture.Unique("cr");
+        var creatorHttp = await _host.CreatorAsync(creator);
+        var fan = await _host.ClientAsync(ClusterFixture.Unique("fan"));
+        (await fan.PutAsync($"/api/creators/{creator}/followers/me", null)).EnsureSuccessStatusCode();
+        var conversationId = (await fan.OpenAsync(creator)).ConversationId;
+
+        // The creator's inbox stores the first message's update, but its answer is lost: the SDK's retry meets the
+        // moved ETag and the inbox merges the update again into what it finds stored.
+        _proxy.Arm(StorageFault.CutResponse, request => request.StartsWith("POST ", StringComparison.Ordinal)
+            && request.Contains("$batch", StringComparison.Ordinal) && request.Contains($"inboxes(PartitionKey='{creator}'", StringComparison.Ordinal));
+        await fan.SendAsync(conversationId, "first, its inbox answer lost");
+        await fan.SendAsync(conversationId, "second");
+
+        Assert.Single(_proxy.Faulted);
+        var (items, unread, _) = await creatorHttp.InboxAsync();
+        Assert.Equal(2, unread);
+        Assert.Equal((2L, 2L), (items.Single().Unread, items.Single().LastSeq));
     }
 
     /// <summary>The entity-group transaction that stores a batch of the post's partition (its head is always in it).</summary>
