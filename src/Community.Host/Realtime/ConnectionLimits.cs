@@ -8,56 +8,25 @@ namespace Community.Host.Realtime;
 
 /// <summary>
 /// Refuses a user's connection to this host beyond <see cref="RealtimeOptions.MaxConnectionsPerUser"/>: the connection is
-/// closed right after its handshake with an error that names the limit. Counted by connection id, so a refused
-/// connection (whose hub never sees a disconnect) leaves the count as it was.
+/// closed right after its handshake with an error that names the limit. The count is <see cref="RealtimeConnections"/>'
+/// own index of each user's connections, which holds the new connection already when the hub's filters run; a refused
+/// connection leaves it again as it closes.
 /// </summary>
-public sealed class HubConnectionLimitFilter(IOptions<RealtimeOptions> options) : IHubFilter
+public sealed class HubConnectionLimitFilter(RealtimeConnections connections, IOptions<RealtimeOptions> options) : IHubFilter
 {
     private readonly int _max = options.Value.MaxConnectionsPerUser;
-    private readonly Dictionary<string, HashSet<string>> _byUser = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
 
     public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         var user = context.Context.User!.Handle();
-        lock (_lock)
+        if (connections.OfUser(user).Length > _max)
         {
-            if (!_byUser.TryGetValue(user, out var connections))
-            {
-                connections = new HashSet<string>(StringComparer.Ordinal);
-                _byUser.Add(user, connections);
-            }
-
-            if (connections.Count >= _max)
-            {
-                throw ErrorMapping.ToHubException(new ErrorMapping.Failure(429,
-                    $"{user} already has {_max} connections to this host, the most one user may have (Realtime:MaxConnectionsPerUser). " +
-                    "One connection serves every post, room and campaign: close another connection, or reuse one."));
-            }
-
-            connections.Add(context.Context.ConnectionId);
+            throw ErrorMapping.ToHubException(new ErrorMapping.Failure(429,
+                $"{user} already has {_max} connections to this host, the most one user may have (Realtime:MaxConnectionsPerUser). " +
+                "One connection serves every post, room and campaign: close another connection, or reuse one."));
         }
 
         return next(context);
-    }
-
-    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
-    {
-        try
-        {
-            await next(context, exception);
-        }
-        finally
-        {
-            var user = context.Context.User!.Handle();
-            lock (_lock)
-            {
-                if (_byUser.TryGetValue(user, out var connections) && connections.Remove(context.Context.ConnectionId) && connections.Count == 0)
-                {
-                    _byUser.Remove(user);
-                }
-            }
-        }
     }
 }
 
