@@ -348,8 +348,8 @@ public static class JournalMetrics
 
     public static readonly Counter<long> Ops = Meter.CreateCounter<long>("community.journal.ops", description: "Acknowledged writes (comments, reactions, messages …) carried by those batches.");
 
-    /// <summary>Storage latency as writers meet it: one entity-group transaction, retries included.</summary>
     public static readonly Counter<long> LandedAfterFailure = Meter.CreateCounter<long>("community.journal.landed_after_failure", description: "Batches whose commit failed for the caller (answer lost, retry met its own ETag) but which were found stored and completed once.");
 
+    /// <summary>Storage latency as writers meet it: one entity-group transaction, retries included.</summary>
     public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>("community.journal.commit.duration", unit: "s", description: "Time to store one batch (one storage transaction).");
 }
