@@ -23,7 +23,7 @@ namespace Community.Grains.Conversations;
 /// Reentrant so that sends queue into the next batch while one is being stored.
 /// </summary>
 [Reentrant]
-public sealed partial class ConversationGrain : Grain, IConversationGrain, IJournalOwner<ConversationHead>
+public sealed partial class ConversationGrain : Grain, IConversationGrain, IStreamOwner<ConversationHead>
 {
     public const string Table = "conversations";
 
@@ -32,7 +32,6 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
     private readonly RealtimeFanout _fanout;
     private readonly Journal<ConversationHead> _journal;
     private readonly SeqWindow<Message> _recent = new(m => m.Seq, MessageRowFormat.Instance);
-    private readonly ClientIdIndex _clientIds;
     private readonly Dictionary<string, TypingGate> _typing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InboxSync> _inboxes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long LastSeq, long ReadSeq)> _pushed = new(StringComparer.Ordinal);
@@ -40,6 +39,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
     private readonly string _first;
     private readonly string _second;
     private Task? _creating;
+    private Task _openingReport = Task.CompletedTask;
 
     public ConversationGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<ConversationGrain> logger)
     {
@@ -48,7 +48,6 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         _logger = logger;
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<ConversationHead>(_store, Id, this, logger);
-        _clientIds = new ClientIdIndex(_store, Id);
         _journal.Reloaded += OnReloaded;
 
         // A grain with a malformed key has no participants; every method refuses its callers before using these.
@@ -74,23 +73,16 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
     {
         var recipient = ConversationKey.RequireParticipant(Id, author);
         text = Limits.Text(text, "message");
-        clientId = Limits.ClientId(clientId);
-        var dedupeKey = ClientIdIndex.KeyOf(author, clientId);
-        if (_clientIds.TryGetSeq(dedupeKey, out var knownSeq))
+        var client = ClientKey.Of(author, Limits.ClientId(clientId));
+        if (_journal.Repeat<Message>(client) is { } repeat)
         {
-            return await GetMessageAsync(knownSeq);
-        }
-
-        if (dedupeKey is not null && _journal.FindPending<MessageOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
-        {
-            return await inFlight.Task;
+            return await repeat;
         }
 
         var access = await RequireMayWriteAsync(author, recipient);
         await EnsureCreatedAsync();
-        var op = new MessageOp(author, text, clientId, dedupeKey, access.RecipientIsCreator);
-        var message = await _journal.Submit(op);
-        await Task.WhenAll(SyncInboxesAsync(_first, _second), op.ChangesOpening ? ReportOpeningAsync() : Task.CompletedTask);
+        var message = await _journal.Submit<Message>(new MessageOp(author, text, access.RecipientIsCreator) { Client = client });
+        await Task.WhenAll(SyncInboxesAsync(_first, _second), _openingReport);
         return message;
     }
 
@@ -130,7 +122,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
             return new ReadReceipt(Id, reader, current, _time.GetUtcNow());
         }
 
-        var receipt = await _journal.Submit(new ReadOp(reader, seq));
+        var receipt = await _journal.Submit<ReadReceipt>(new ReadOp(reader, seq));
         await SyncInboxesAsync(reader);
         return receipt;
     }
@@ -158,64 +150,53 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         }
     }
 
-    ConversationHead IJournalOwner<ConversationHead>.Plan(ConversationHead head, JournalOp op, List<LogWrite> writes)
+    Decision<ConversationHead> IStreamOwner<ConversationHead>.Plan(ConversationHead head, StreamOp op)
     {
         switch (op)
         {
             case MessageOp m:
                 var seq = head.LastSeq + 1;
-                m.Planned = new Message(Id, seq, MessageKey.Format(Id, seq), m.Author, m.Text, _time.GetUtcNow());
-                m.ChangesOpening = head.ChangesOpening(m.Author);
-                writes.Add(LogWrite.Insert(LogKeys.Seq(seq), MessageRowFormat.Instance.Write(m.Planned)));
-                if (m.ClientId is not null)
-                {
-                    writes.Add(ClientIdIndex.Row(m.Author, m.ClientId, seq));
-                }
-
-                return head.WithMessage(m.Author, seq, m.Planned.At, m.RecipientIsCreator);
+                var message = new Message(Id, seq, MessageKey.Format(Id, seq), m.Author, m.Text, _time.GetUtcNow());
+                var next = head.WithMessage(m.Author, seq, message.At, m.RecipientIsCreator);
+                var row = LogWrite.Insert(LogKeys.Seq(seq), MessageRowFormat.Instance.Write(message));
+                return new(next, [row], message, seq, Effect: head.ChangesOpening(m.Author));
             case ReadOp r:
-                return head.WithRead(r.Reader, Math.Min(r.Seq, head.LastSeq));
+                var read = head.WithRead(r.Reader, Math.Min(r.Seq, head.LastSeq));
+                return new(read, [], new ReadReceipt(Id, r.Reader, read.ReadOf(r.Reader), _time.GetUtcNow()));
             default:
                 throw new ArgumentException($"Unknown op {op.GetType().Name}.", nameof(op));
         }
     }
 
-    void IJournalOwner<ConversationHead>.Committed(IReadOnlyList<JournalOp> batch, ConversationHead head)
+    void IStreamOwner<ConversationHead>.Committed(ConversationHead head, IReadOnlyList<(StreamOp Op, Decision<ConversationHead> Decision)> accepted)
     {
-        foreach (var op in batch)
+        foreach (var (op, decision) in accepted)
         {
-            switch (op)
+            switch (decision.Result)
             {
-                case MessageOp m:
-                    var message = m.Planned!;
+                case Message message:
                     _recent.Add(message);
-                    _clientIds.Remember(m.DedupeKey, message.Seq);
-
-                    if (_typing.TryGetValue(m.Author, out var gate))
+                    if (_typing.TryGetValue(message.Author, out var gate))
                     {
                         gate.MessageSent();
                     }
 
-                    m.Succeed(message);
+                    if (decision.Effect is true)
+                    {
+                        // Its sender hears back once the opening is reported (best effort: a failed report fails no message).
+                        _openingReport = ReportOpeningAsync();
+                    }
+
                     PublishToBoth(ClientEvents.MessageReceived, message);
                     break;
-                case ReadOp r:
-                    var receipt = new ReadReceipt(Id, r.Reader, head.ReadOf(r.Reader), _time.GetUtcNow());
-                    r.Succeed(receipt);
+                case ReadReceipt receipt:
                     PublishToBoth(ClientEvents.MessagesRead, receipt);
                     break;
             }
         }
     }
 
-    async Task IJournalOwner<ConversationHead>.ResolveConflictAsync(JournalOp op, LogWrite write)
-    {
-        if (op is MessageOp m)
-        {
-            // The client id row exists: a retry of a message stored earlier. Answer with that one.
-            m.Succeed(await GetMessageAsync(await _clientIds.ResolveAsync(m.Author, m.ClientId!)));
-        }
-    }
+    async Task<object?> IStreamOwner<ConversationHead>.StoredAsync(long seq) => await GetMessageAsync(seq);
 
     /// <summary>
     /// Refuses <paramref name="sender"/> unless <paramref name="recipient"/> takes their messages (asked on every
@@ -353,32 +334,20 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IJour
         await _recent.GetAsync(_store, Id, seq)
             ?? throw CommunityException.NotFound($"Message {MessageKey.Format(Id, seq)} does not exist.");
 
-    private sealed class MessageOp(string author, string text, string? clientId, string? dedupeKey, bool recipientIsCreator) : JournalOp<Message>
+    private sealed class MessageOp(string author, string text, bool recipientIsCreator) : StreamOp
     {
-        public bool RecipientIsCreator { get; } = recipientIsCreator;
-
-        public bool ChangesOpening { get; set; }
-
         public string Author { get; } = author;
 
         public string Text { get; } = text;
 
-        public string? ClientId { get; } = clientId;
-
-        public string? DedupeKey { get; } = dedupeKey;
-
-        public Message? Planned { get; set; }
-
-        public override int Writes => ClientId is null ? 1 : 2;
+        public bool RecipientIsCreator { get; } = recipientIsCreator;
     }
 
-    private sealed class ReadOp(string reader, long seq) : JournalOp<ReadReceipt>
+    private sealed class ReadOp(string reader, long seq) : StreamOp
     {
         public string Reader { get; } = reader;
 
         public long Seq { get; } = seq;
-
-        public override int Writes => 0;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The opening of conversation {ConversationId} was not reported to the creator's responsiveness.")]

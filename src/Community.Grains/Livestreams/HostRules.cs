@@ -1,4 +1,5 @@
 using Community.Campaigns;
+using Community.Creators;
 using Community.Errors;
 
 namespace Community.Grains.Livestreams;
@@ -13,6 +14,15 @@ internal static class HostRules
     /// <summary>404 for no such campaign (a malformed id included), 403 when <paramref name="host"/> is not one of its creators.</summary>
     public static Task RequireCampaignCreatorAsync(IGrainFactory grains, string? campaignId, string host) =>
         campaignId is null ? Task.CompletedTask : grains.GetGrain<ICampaignGrain>(CampaignKey.Require(campaignId)).RequireCreator(host);
+
+    /// <summary>Throws <paramref name="refusal"/> unless <paramref name="handle"/> has a creator profile: only creators host.</summary>
+    public static async Task RequireCreatorAsync(IGrainFactory grains, string handle, Func<CommunityException> refusal)
+    {
+        if (await grains.GetGrain<ICreatorGrain>(handle).GetProfile() is null)
+        {
+            throw refusal();
+        }
+    }
 
     public static void RequireInvitable(LiveUser user, string handle)
     {

@@ -44,7 +44,7 @@ public sealed partial class PostGrain
         _viewedAt.Set(user, now);
         try
         {
-            return await _journal.Submit(new ViewOp());
+            return await _journal.Submit<PostCounters>(new ViewOp());
         }
         catch
         {
@@ -73,16 +73,16 @@ public sealed partial class PostGrain
     }
 
     /// <summary>Called with every stored batch (and with none when the post is created): counts its events, then schedules the push and the roll-up.</summary>
-    private void TrackEngagement(IReadOnlyList<JournalOp> batch, PostHead head)
+    private void TrackEngagement(IReadOnlyList<(StreamOp Op, Decision<PostHead> Decision)> batch, PostHead head)
     {
         Span<long> deltas = stackalloc long[EngagementCounts.Count];
-        foreach (var op in batch)
+        foreach (var (op, decision) in batch)
         {
             switch (op)
             {
-                case CommentOp c:
+                case CommentOp:
                     deltas[(int)EngagementCounter.Comments]++;
-                    if (c.Planned!.ByCreator && c.ReplyTo is not null)
+                    if (decision.Result is Comment { ByCreator: true, ReplyTo: not null })
                     {
                         deltas[(int)EngagementCounter.CreatorReplies]++;
                     }
@@ -96,10 +96,8 @@ public sealed partial class PostGrain
                         _ => EngagementCounter.Saves,
                     })]++;
                     break;
-                case ViewOp v:
-                    // Views have no case in Committed's switch (they publish no event of their own): complete them here.
+                case ViewOp:
                     deltas[(int)EngagementCounter.Views]++;
-                    v.Succeed(head.Counters(PostId));
                     break;
             }
         }
@@ -152,8 +150,5 @@ public sealed partial class PostGrain
     private static EngagementCounts Totals(PostHead h) => new(h.Views, h.Likes, h.Comments, h.Shares, h.Saves, h.CreatorReplies);
 
     /// <summary>A counted view: no row of its own, only the head's count (like a share).</summary>
-    private sealed class ViewOp : JournalOp<PostCounters>
-    {
-        public override int Writes => 0;
-    }
+    private sealed class ViewOp : StreamOp;
 }

@@ -18,7 +18,7 @@ namespace Community.Grains.Posts;
 /// Reentrant so that calls queue into the next batch while one is being stored.
 /// </summary>
 [Reentrant]
-public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHead>
+public sealed partial class PostGrain : Grain, IPostGrain, IStreamOwner<PostHead>
 {
     public const string Table = "posts";
     private const int MaxCatchUp = 1_000;
@@ -28,7 +28,6 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
     private readonly RealtimeFanout _fanout;
     private readonly Journal<PostHead> _journal;
     private readonly SeqWindow<Comment> _recent = new(c => c.Seq, CommentRowFormat.Instance);
-    private readonly ClientIdIndex _clientIds;
     private readonly RecentMap<bool> _reacted = new(100_000);
     private readonly ReplyQueueFeed _replyQueue;
     private readonly ILogger _logger;
@@ -40,7 +39,6 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
         _logger = logger;
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<PostHead>(_store, PostId, this, logger);
-        _clientIds = new ClientIdIndex(_store, PostId);
         _journal.Reloaded += () =>
         {
             _recent.Clear();
@@ -69,16 +67,10 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
     {
         var head = await RequireHeadAsync();
         text = Limits.Text(text, "comment");
-        clientId = Limits.ClientId(clientId);
-        var dedupeKey = ClientIdIndex.KeyOf(author, clientId);
-        if (_clientIds.TryGetSeq(dedupeKey, out var knownSeq))
+        var client = ClientKey.Of(author, Limits.ClientId(clientId));
+        if (_journal.Repeat<Comment>(client) is { } repeat)
         {
-            return await GetCommentAsync(knownSeq);
-        }
-
-        if (dedupeKey is not null && _journal.FindPending<CommentOp>(p => p.DedupeKey == dedupeKey) is { } inFlight)
-        {
-            return await inFlight.Task;
+            return await repeat;
         }
 
         string? thread = null;
@@ -94,7 +86,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
             thread = parent.ReplyTo ?? parent.Id;
         }
 
-        var comment = await _journal.Submit(new CommentOp(author, text, thread, clientId, dedupeKey));
+        var comment = await _journal.Submit<Comment>(new CommentOp(author, text, thread) { Client = client });
         LogCommentStored(_logger, comment.Seq, PostId);
         return comment;
     }
@@ -107,7 +99,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
             return head.Counters(PostId);
         }
 
-        return await _journal.Submit(new ReactionOp(user, kind));
+        return await _journal.Submit<PostCounters>(new ReactionOp(user, kind));
     }
 
     public async Task<CommentPage> GetComments(long afterSeq, int limit)
@@ -119,8 +111,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
     public async Task<CommentCatchUp> CatchUp(long afterSeq)
     {
         var head = await RequireHeadAsync();
-        var missed = await _recent.ReadAsync(_store, PostId, afterSeq, head.LastSeq, MaxCatchUp);
-        var hasMore = (missed.Count > 0 ? missed[^1].Seq : afterSeq) < head.LastSeq;
+        var (missed, hasMore) = await _recent.CatchUpAsync(_store, PostId, afterSeq, head.LastSeq, MaxCatchUp);
         return new CommentCatchUp(head.LastSeq, missed, hasMore);
     }
 
@@ -137,52 +128,50 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
         return await _recent.ReplayAsync(_store, PostId, topic, ClientEvents.CommentAdded, afterSeq, toSeq, MaxCatchUp);
     }
 
-    PostHead IJournalOwner<PostHead>.Plan(PostHead head, JournalOp op, List<LogWrite> writes)
+    Decision<PostHead> IStreamOwner<PostHead>.Plan(PostHead head, StreamOp op)
     {
         switch (op)
         {
             case CommentOp c:
                 var seq = head.LastSeq + 1;
                 var byCreator = c.Author == head.Creator;
-                c.Planned = new Comment(PostId, seq, CommentKey.Format(PostId, seq), c.Author, c.Text, c.ReplyTo, _time.GetUtcNow(), byCreator);
-                writes.Add(LogWrite.Insert(LogKeys.Seq(seq), CommentRowFormat.Instance.Write(c.Planned)));
-                if (c.ClientId is not null)
-                {
-                    writes.Add(ClientIdIndex.Row(c.Author, c.ClientId, seq));
-                }
-
-                return head with
+                var comment = new Comment(PostId, seq, CommentKey.Format(PostId, seq), c.Author, c.Text, c.ReplyTo, _time.GetUtcNow(), byCreator);
+                var next = head with
                 {
                     LastSeq = seq,
                     Comments = head.Comments + 1,
                     CreatorReplies = head.CreatorReplies + (byCreator && c.ReplyTo is not null ? 1 : 0),
                 };
-            case ReactionOp { Kind: ReactionKind.Share }:
-                return head with { Shares = head.Shares + 1 };
+                return new(next, [LogWrite.Insert(LogKeys.Seq(seq), CommentRowFormat.Instance.Write(comment))], comment, seq);
             case ReactionOp r:
-                writes.Add(LogWrite.Insert(ReactionKey(r.Kind, r.User), "1"));
-                return r.Kind == ReactionKind.Like ? head with { Likes = head.Likes + 1 } : head with { Saves = head.Saves + 1 };
+                var reacted = r.Kind switch
+                {
+                    ReactionKind.Like => head with { Likes = head.Likes + 1 },
+                    ReactionKind.Save => head with { Saves = head.Saves + 1 },
+                    _ => head with { Shares = head.Shares + 1 },
+                };
+                // Likes and saves are one per user (a row each); shares count every time.
+                List<LogWrite> rows = r.Kind == ReactionKind.Share ? [] : [LogWrite.Insert(ReactionKey(r.Kind, r.User), "1")];
+                return new(reacted, rows, reacted.Counters(PostId));
             case ViewOp:
-                return head with { Views = head.Views + 1 };
+                var viewed = head with { Views = head.Views + 1 };
+                return new(viewed, [], viewed.Counters(PostId));
             default:
                 throw new ArgumentException($"Unknown op {op.GetType().Name}.", nameof(op));
         }
     }
 
-    void IJournalOwner<PostHead>.Committed(IReadOnlyList<JournalOp> batch, PostHead head)
+    void IStreamOwner<PostHead>.Committed(PostHead head, IReadOnlyList<(StreamOp Op, Decision<PostHead> Decision)> accepted)
     {
         var topic = Topics.Post(PostId);
         var counters = head.Counters(PostId);
-        foreach (var op in batch)
+        foreach (var (op, decision) in accepted)
         {
             switch (op)
             {
-                case CommentOp c:
-                    var comment = c.Planned!;
+                case CommentOp:
+                    var comment = (Comment)decision.Result!;
                     _recent.Add(comment);
-                    _clientIds.Remember(c.DedupeKey, comment.Seq);
-
-                    c.Succeed(comment);
                     _fanout.Publish(topic, ClientEvents.CommentAdded, comment, comment.Seq);
                     _replyQueue.Observe(head.Creator, comment);
                     break;
@@ -192,28 +181,22 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
                         _reacted.Set(ReactionKey(r.Kind, r.User), true);
                     }
 
-                    r.Succeed(counters);
                     _fanout.Publish(topic, ClientEvents.ReactionAdded, new ReactionAdded(PostId, r.User, KindName(r.Kind), counters));
                     break;
             }
         }
 
-        TrackEngagement(batch, head);
+        TrackEngagement(accepted, head);
     }
 
-    async Task IJournalOwner<PostHead>.ResolveConflictAsync(JournalOp op, LogWrite write)
+    async Task<object?> IStreamOwner<PostHead>.StoredAsync(long seq) => await GetCommentAsync(seq);
+
+    Task<object?> IStreamOwner<PostHead>.ResolveConflictAsync(StreamOp op, LogWrite write)
     {
-        switch (op)
-        {
-            case CommentOp c:
-                // The client id row exists: this is a retry of a comment stored earlier. Answer with that one.
-                c.Succeed(await GetCommentAsync(await _clientIds.ResolveAsync(c.Author, c.ClientId!)));
-                break;
-            case ReactionOp r:
-                _reacted.Set(ReactionKey(r.Kind, r.User), true);
-                r.Succeed(_journal.Head!.Counters(PostId));
-                break;
-        }
+        // The user's like or save row exists: a repeat, which changes nothing.
+        var r = (ReactionOp)op;
+        _reacted.Set(ReactionKey(r.Kind, r.User), true);
+        return Task.FromResult<object?>(_journal.Head!.Counters(PostId));
     }
 
     private async Task<Comment> GetCommentAsync(long seq) =>
@@ -235,30 +218,20 @@ public sealed partial class PostGrain : Grain, IPostGrain, IJournalOwner<PostHea
         _ => "save",
     };
 
-    private sealed class CommentOp(string author, string text, string? replyTo, string? clientId, string? dedupeKey) : JournalOp<Comment>
+    private sealed class CommentOp(string author, string text, string? replyTo) : StreamOp
     {
         public string Author { get; } = author;
 
         public string Text { get; } = text;
 
         public string? ReplyTo { get; } = replyTo;
-
-        public string? ClientId { get; } = clientId;
-
-        public string? DedupeKey { get; } = dedupeKey;
-
-        public Comment? Planned { get; set; }
-
-        public override int Writes => ClientId is null ? 1 : 2;
     }
 
-    private sealed class ReactionOp(string user, ReactionKind kind) : JournalOp<PostCounters>
+    private sealed class ReactionOp(string user, ReactionKind kind) : StreamOp
     {
         public string User { get; } = user;
 
         public ReactionKind Kind { get; } = kind;
-
-        public override int Writes => Kind == ReactionKind.Share ? 0 : 1;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Comment {Seq} of post {PostId} stored.")]

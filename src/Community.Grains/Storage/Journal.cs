@@ -1,67 +1,117 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Community.Errors;
+using Community.Grains.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Community.Grains.Storage;
 
-/// <summary>A write waiting in a <see cref="Journal{THead}"/>: how many rows it adds, and how its caller learns the outcome.</summary>
-public abstract class JournalOp
+/// <summary>
+/// A change waiting in a <see cref="Journal{THead}"/>. The grain plans it (<see cref="IStreamOwner{THead}.Plan"/>) into a
+/// <see cref="Decision{THead}"/>; the journal stores it and answers its caller with the decision's result.
+/// </summary>
+public abstract class StreamOp
 {
-    /// <summary>Rows this op writes besides the head (a batch holds at most 99).</summary>
-    public abstract int Writes { get; }
+    internal TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public abstract void Fail(Exception ex);
+    /// <summary>The (author, client id) that makes a retry of this op idempotent; null when the caller gave none.</summary>
+    public ClientKey? Client { get; init; }
 }
 
-/// <summary>A journal op whose caller awaits a <typeparamref name="TResult"/>.</summary>
-public abstract class JournalOp<TResult> : JournalOp
+/// <summary>An author's client id: the same pair always answers with the item first stored for it.</summary>
+public sealed record ClientKey(string Author, string ClientId)
 {
-    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public Task<TResult> Task => _completion.Task;
-
-    public void Succeed(TResult result) => _completion.TrySetResult(result);
-
-    public override void Fail(Exception ex) => _completion.TrySetException(ex);
-}
-
-/// <summary>What a stream's grain tells its journal: how an op changes the head, and what to do once it is stored.</summary>
-public interface IJournalOwner<THead>
-{
-    /// <summary>Plans <paramref name="op"/> on top of <paramref name="head"/>: appends its rows to <paramref name="writes"/>, returns the head after it. May run again for the same op after a conflict.</summary>
-    THead Plan(THead head, JournalOp op, List<LogWrite> writes);
-
-    /// <summary>The batch is stored: complete the ops, update caches, publish events.</summary>
-    void Committed(IReadOnlyList<JournalOp> batch, THead head);
-
-    /// <summary>One of <paramref name="op"/>'s inserts hit an existing row (a retried client id, a second like): complete it from what is stored. The op leaves the batch.</summary>
-    Task ResolveConflictAsync(JournalOp op, LogWrite write);
+    public static ClientKey? Of(string author, string? clientId) => clientId is null ? null : new(author, clientId);
 }
 
 /// <summary>
-/// Group commit for one stream (one partition of an <see cref="ILogStore"/>), used from its grain's context.
-/// One batch is in flight at a time; ops that arrive meanwhile are stored together in the next one, so the
-/// storage cost per item falls as traffic grows. An op's caller hears back only once its batch is stored
-/// (or failed as a whole: nothing half-done). If another activation wrote the partition (the head's ETag
-/// moved), the journal re-reads the head and re-plans the batch on top of it.
-/// <para>
-/// Every batch carries an id of its own, stored in the head it writes (<see cref="JournalHead"/>). A storage call
-/// can land and still fail for its caller (the answer was lost, the SDK retried and met its own ETag): before
-/// re-planning or failing, the journal reads the head back, and when it holds this batch's id the batch is
-/// complete as stored, exactly once, events and all.
-/// </para>
+/// What one op does to a stream, planned on one head: the head after it, the rows it writes, and either the result its
+/// caller gets or the refusal it fails with. Immutable, so planning again (after another activation moved the head) is
+/// just calling the planner again. <see cref="Effect"/> carries what the owner needs once it is stored (caches, events).
 /// </summary>
-public sealed partial class Journal<THead>(ILogStore store, string partition, IJournalOwner<THead> owner, ILogger logger)
+public sealed record Decision<THead>(THead Head, IReadOnlyList<LogWrite> Rows, object? Result, long Seq = 0, object? Effect = null)
+    where THead : class
+{
+    /// <summary>Refused on this head: writes nothing, and its caller gets <see cref="Refusal"/> once the batch it rode in is stored.</summary>
+    public CommunityException? Refusal { get; private init; }
+
+    public static Decision<THead> Refuse(THead head, CommunityException refusal) => new(head, [], null) { Refusal = refusal };
+}
+
+/// <summary>What a stream's grain tells its journal: how an op changes the head, and what to do once it is stored.</summary>
+public interface IStreamOwner<THead>
+    where THead : class
+{
+    /// <summary>Plans <paramref name="op"/> on <paramref name="head"/>. Pure: may run again for the same op, on another head.</summary>
+    Decision<THead> Plan(THead head, StreamOp op);
+
+    /// <summary>The batch is stored (<paramref name="accepted"/> in order, refusals left out): update caches, publish events. Callers hear back right after.</summary>
+    void Committed(THead head, IReadOnlyList<(StreamOp Op, Decision<THead> Decision)> accepted);
+
+    /// <summary>The item stored as <paramref name="seq"/>: the answer to a retry of an op whose client id was stored with it.</summary>
+    Task<object?> StoredAsync(long seq);
+
+    /// <summary>
+    /// One of <paramref name="op"/>'s rows met an existing row (a second like; a user row another activation wrote): the
+    /// answer from what is stored, or null to plan it again in the next batch. The op leaves this batch either way.
+    /// </summary>
+    Task<object?> ResolveConflictAsync(StreamOp op, LogWrite write) =>
+        throw CommunityException.Unavailable("This stream is being written elsewhere; try again.");
+
+    /// <summary>Runs before each batch is planned, on the loaded head: load what planning reads synchronously (rows of the batch's keys).</summary>
+    Task PrepareAsync(IReadOnlyList<StreamOp> batch) => Task.CompletedTask;
+}
+
+/// <summary>
+/// The stream writer: group commit for one stream (one partition of an <see cref="ILogStore"/>), used from its grain's
+/// context. One batch is in flight at a time (a <see cref="Pump{T}"/>); ops that arrive meanwhile are planned and stored
+/// together in the next one, so the storage cost per item falls as traffic grows. Each op's decision is atomic, and an
+/// op's caller hears back only once its batch is stored (or failed as a whole: nothing half-done). What every stream
+/// needs lives here once:
+/// <list type="bullet">
+/// <item><b>Idempotency.</b> An op with a <see cref="ClientKey"/> writes a row for it with its item; a retry (remembered,
+/// queued, or meeting that row after a restart) is answered with the item first stored (<see cref="Repeat{TResult}"/>).</item>
+/// <item><b>Conflicts.</b> If another activation wrote the partition (the head's ETag moved), the journal re-reads the head
+/// and plans the batch again on top of it; two ops of a batch that write one row go in separate batches.</item>
+/// <item><b>Ambiguous failures.</b> Every batch carries an id of its own, stored in the head it writes
+/// (<see cref="JournalHead"/>). A storage call can land and still fail for its caller (the answer was lost, the SDK
+/// retried and met its own ETag): before re-planning or failing, the journal reads the head back, and when it holds this
+/// batch's id the batch is complete as stored, exactly once, events and all.</item>
+/// </list>
+/// </summary>
+public sealed partial class Journal<THead>
     where THead : class
 {
     private const int MaxHeadConflicts = 3;
+    private const int MaxRows = ILogStore.MaxBatch - 1;
 
-    private readonly List<JournalOp> _pending = [];
-    private bool _committing;
+    private readonly ILogStore _store;
+    private readonly string _partition;
+    private readonly IStreamOwner<THead> _owner;
+    private readonly ILogger _logger;
+    private readonly Pump<StreamOp> _pump;
+    private readonly ClientIdIndex _clientIds;
+    private readonly Func<THead>? _empty;
+    private List<StreamOp> _inFlight = [];
     private Task? _loading;
     private bool _loaded;
     private string? _etag;
+
+    /// <param name="empty">
+    /// For a stream that exists from its first write (an inbox, a follower set): the head it starts from. Without it the
+    /// stream exists once <see cref="CreateAsync"/> stored its head, and ops on a missing stream fail with 404.
+    /// </param>
+    public Journal(ILogStore store, string partition, IStreamOwner<THead> owner, ILogger logger, Func<THead>? empty = null)
+    {
+        _empty = empty;
+        _store = store;
+        _partition = partition;
+        _owner = owner;
+        _logger = logger;
+        _clientIds = new ClientIdIndex(store, partition);
+        // A batch plans at most one op per row it may write; ops whose rows do not fit wait for the next.
+        _pump = new Pump<StreamOp>(CommitBatchAsync, budget: MaxRows);
+    }
 
     /// <summary>The stored head as of the last load or commit; null when the stream does not exist.</summary>
     public THead? Head { get; private set; }
@@ -83,7 +133,7 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
         var batchId = JournalHead.NewBatchId();
         try
         {
-            _etag = await store.CommitAsync(partition, null, JournalHead.Write(head, batchId), []);
+            _etag = await _store.CommitAsync(_partition, null, JournalHead.Write(head, batchId), []);
             Head = head;
         }
         catch (Exception ex) when (ex is LogConflictException or CommunityException { Kind: ErrorKind.Unavailable })
@@ -102,28 +152,41 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
         }
     }
 
-    /// <summary>Queues <paramref name="op"/> for the next batch and returns when that batch is stored.</summary>
-    public Task<TResult> Submit<TResult>(JournalOp<TResult> op)
+    /// <summary>
+    /// The answer to a retry: when an op of <paramref name="client"/> is stored (remembered here) or on its way, the task
+    /// that yields its result; null when this client id is new to this activation (or null). Ask before checks that a
+    /// stored op would no longer pass (a chat that ended since), so a retry gets what the first try got.
+    /// </summary>
+    public Task<TResult>? Repeat<TResult>(ClientKey? client)
     {
-        _pending.Add(op);
-        if (!_committing)
+        if (client is null)
         {
-            _committing = true;
-            _ = CommitLoopAsync();
+            return null;
         }
 
-        return op.Task;
+        if (_clientIds.TryGetSeq(ClientIdIndex.KeyOf(client.Author, client.ClientId), out var seq))
+        {
+            return AnswerAsync<TResult>(_owner.StoredAsync(seq));
+        }
+
+        var same = _pump.Pending.FirstOrDefault(op => op.Client == client) ?? _inFlight.FirstOrDefault(op => op.Client == client);
+        return same is null ? null : AnswerAsync<TResult>(same.Completion.Task);
     }
 
-    /// <summary>Whether an op like this is already queued (to coalesce retries that arrive while the first is in flight).</summary>
-    public TOp? FindPending<TOp>(Func<TOp, bool> match) where TOp : JournalOp =>
-        _pending.OfType<TOp>().FirstOrDefault(match);
+    /// <summary>Queues <paramref name="op"/> for the next batch and returns its result once that batch is stored.</summary>
+    public Task<TResult> Submit<TResult>(StreamOp op)
+    {
+        _pump.Add(op);
+        return AnswerAsync<TResult>(op.Completion.Task);
+    }
+
+    private static async Task<TResult> AnswerAsync<TResult>(Task<object?> answer) => (TResult)(await answer)!;
 
     private async Task LoadAsync()
     {
         try
         {
-            Adopt(await store.ReadHeadAsync(partition));
+            Adopt(await _store.ReadHeadAsync(_partition));
         }
         finally
         {
@@ -133,7 +196,7 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
 
     private void Adopt(LogHead? stored)
     {
-        Head = stored is null ? null : LogJson.Read<THead>(stored.Data);
+        Head = stored is null ? _empty?.Invoke() : LogJson.Read<THead>(stored.Data);
         _etag = stored?.ETag;
         _loaded = true;
         Reloaded?.Invoke();
@@ -150,7 +213,7 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
         LogHead? stored;
         try
         {
-            stored = await store.ReadHeadAsync(partition);
+            stored = await _store.ReadHeadAsync(_partition);
         }
         catch (CommunityException)
         {
@@ -177,112 +240,48 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
         return false;
     }
 
-    private async Task CommitLoopAsync()
+    private async Task CommitBatchAsync(List<StreamOp> batch)
     {
+        _inFlight = batch;
         try
         {
-            while (_pending.Count > 0)
-            {
-                await CommitBatchAsync(TakeBatch());
-            }
+            await CommitAsync(batch);
         }
         finally
         {
-            _committing = false;
+            _inFlight = [];
         }
     }
 
-    private List<JournalOp> TakeBatch()
-    {
-        var budget = ILogStore.MaxBatch - 1;
-        var count = 0;
-        while (count < _pending.Count && _pending[count].Writes <= budget)
-        {
-            budget -= _pending[count].Writes;
-            count++;
-        }
-
-        count = Math.Max(count, 1);
-        var batch = _pending.GetRange(0, count);
-        _pending.RemoveRange(0, count);
-        return batch;
-    }
-
-    private async Task CommitBatchAsync(List<JournalOp> batch)
+    private async Task CommitAsync(List<StreamOp> batch)
     {
         var headConflicts = 0;
         while (batch.Count > 0)
         {
-            List<int> owners = [];
-            List<LogWrite> writes = [];
+            var plan = new BatchPlan();
             try
             {
                 await EnsureLoadedAsync();
-                var next = Head ?? throw CommunityException.NotFound("This stream does not exist.");
-                var keys = new HashSet<string>(StringComparer.Ordinal);
-                for (var i = 0; i < batch.Count; i++)
+                await _owner.PrepareAsync(batch);
+                plan = Plan(Head ?? throw CommunityException.NotFound("This stream does not exist."), batch);
+                if (plan.Accepted.Count > 0)
                 {
-                    var before = writes.Count;
-                    var planned = owner.Plan(next, batch[i], writes);
-                    if (!AllNew(writes, before, keys))
-                    {
-                        // Two ops of one batch touch the same row (one user liking twice at once): a table
-                        // transaction refuses that outright, so the later op waits for the next batch, where
-                        // it meets the stored row and resolves as a repeat.
-                        writes.RemoveRange(before, writes.Count - before);
-                        _pending.Insert(0, batch[i]);
-                        batch.RemoveAt(i--);
-                        continue;
-                    }
-
-                    next = planned;
-                    while (owners.Count < writes.Count)
-                    {
-                        owners.Add(i);
-                    }
+                    await StoreAsync(plan);
                 }
 
-                var started = Stopwatch.GetTimestamp();
-                var batchId = JournalHead.NewBatchId();
-                try
-                {
-                    _etag = await store.CommitAsync(partition, _etag, JournalHead.Write(next, batchId), writes);
-                }
-                catch (Exception ex) when (ex is LogConflictException or CommunityException { Kind: ErrorKind.Unavailable })
-                {
-                    if (!await LandedAsync(batchId, next))
-                    {
-                        throw;
-                    }
-
-                    // Stored after all (the answer was lost, or a retry of it met the moved head): complete it as stored.
-                    LogLandedAfterFailure(logger, partition, ex.GetType().Name);
-                }
-
-                JournalMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-                JournalMetrics.Batches.Add(1);
-                JournalMetrics.Ops.Add(batch.Count);
-                Head = next;
-                owner.Committed(batch, next);
+                Complete(plan);
                 return;
             }
-            catch (LogConflictException conflict) when (!conflict.IsHead && conflict.WriteIndex < owners.Count)
+            catch (LogConflictException conflict) when (!conflict.IsHead && conflict.WriteIndex < plan.Owners.Count)
             {
-                var op = batch[owners[conflict.WriteIndex]];
+                var op = batch[plan.Owners[conflict.WriteIndex]];
                 batch.Remove(op);
-                try
-                {
-                    await owner.ResolveConflictAsync(op, writes[conflict.WriteIndex]);
-                }
-                catch (Exception ex)
-                {
-                    op.Fail(ex);
-                }
+                await ResolveAsync(op, plan.Writes[conflict.WriteIndex]);
             }
             catch (LogConflictException) when (++headConflicts <= MaxHeadConflicts)
             {
                 // Another activation of this stream wrote in between (a brief double activation while the
-                // cluster's membership changes): the head was re-read above; re-number this batch on top of it.
+                // cluster's membership changes): the head was re-read; plan this batch again on top of it.
             }
             catch (Exception ex)
             {
@@ -295,37 +294,159 @@ public sealed partial class Journal<THead>(ILogStore store, string partition, IJ
                 };
                 if (error is null)
                 {
-                    LogCommitFailed(logger, ex, partition);
+                    LogCommitFailed(_logger, ex, _partition);
                 }
 
-                foreach (var op in batch)
-                {
-                    op.Fail(error ?? ex);
-                }
-
+                batch.ForEach(op => op.Completion.TrySetException(error ?? ex));
                 return;
             }
         }
     }
 
-    private static bool AllNew(List<LogWrite> writes, int from, HashSet<string> keys)
+    /// <summary>Plans the batch in order; an op that would write a row another op of the batch writes, or overflow the store's batch, waits for the next.</summary>
+    private BatchPlan Plan(THead head, List<StreamOp> batch)
     {
-        for (var w = from; w < writes.Count; w++)
+        var plan = new BatchPlan { Head = head };
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var deferred = new List<StreamOp>();
+        for (var i = 0; i < batch.Count; i++)
         {
-            if (keys.Contains(writes[w].Key))
+            var op = batch[i];
+            var decision = _owner.Plan(plan.Head, op);
+            var rows = decision.Rows;
+            if (decision.Refusal is null && op.Client is { } client && decision.Seq > 0)
             {
-                for (var undo = from; undo < w; undo++)
-                {
-                    keys.Remove(writes[undo].Key);
-                }
-
-                return false;
+                rows = [.. rows, ClientIdIndex.Row(client.Author, client.ClientId, decision.Seq)];
             }
 
-            keys.Add(writes[w].Key);
+            if (rows.Count > 0 && (plan.Writes.Count + rows.Count > MaxRows || rows.Any(r => keys.Contains(r.Key))))
+            {
+                if (plan.Writes.Count == 0)
+                {
+                    throw new InvalidOperationException($"One decision writes {rows.Count} rows; a stream stores at most {MaxRows} at once.");
+                }
+
+                // Two ops of one batch touch the same row (one user liking twice at once) and a table transaction refuses
+                // that outright, or the batch is full: the op waits for the next batch (where a repeat meets the stored row).
+                deferred.Add(op);
+                batch.RemoveAt(i--);
+                continue;
+            }
+
+            plan.Decisions.Add((op, decision));
+            if (decision.Refusal is not null)
+            {
+                continue;
+            }
+
+            foreach (var row in rows)
+            {
+                keys.Add(row.Key);
+                plan.Writes.Add(row);
+                plan.Owners.Add(i);
+            }
+
+            plan.Head = decision.Head;
+            plan.Accepted.Add((op, decision));
         }
 
-        return true;
+        for (var i = deferred.Count - 1; i >= 0; i--)
+        {
+            _pump.AddFirst(deferred[i]);
+        }
+
+        return plan;
+    }
+
+    private async Task StoreAsync(BatchPlan plan)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var batchId = JournalHead.NewBatchId();
+        try
+        {
+            _etag = await _store.CommitAsync(_partition, _etag, JournalHead.Write(plan.Head, batchId), plan.Writes);
+        }
+        catch (Exception ex) when (ex is LogConflictException or CommunityException { Kind: ErrorKind.Unavailable })
+        {
+            if (!await LandedAsync(batchId, plan.Head))
+            {
+                throw;
+            }
+
+            // Stored after all (the answer was lost, or a retry of it met the moved head): complete it as stored.
+            LogLandedAfterFailure(_logger, _partition, ex.GetType().Name);
+        }
+
+        JournalMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        JournalMetrics.Batches.Add(1);
+        JournalMetrics.Ops.Add(plan.Accepted.Count);
+        Head = plan.Head;
+    }
+
+    private void Complete(BatchPlan plan)
+    {
+        foreach (var (op, decision) in plan.Accepted)
+        {
+            if (op.Client is { } client)
+            {
+                _clientIds.Remember(ClientIdIndex.KeyOf(client.Author, client.ClientId), decision.Seq);
+            }
+        }
+
+        if (plan.Accepted.Count > 0)
+        {
+            _owner.Committed(plan.Head, plan.Accepted);
+        }
+
+        foreach (var (op, decision) in plan.Decisions)
+        {
+            if (decision.Refusal is { } refusal)
+            {
+                op.Completion.TrySetException(refusal);
+            }
+            else
+            {
+                op.Completion.TrySetResult(decision.Result);
+            }
+        }
+    }
+
+    /// <summary>An op's row met a stored one: a retried client id is answered with the item stored for it; anything else is the owner's to resolve.</summary>
+    private async Task ResolveAsync(StreamOp op, LogWrite write)
+    {
+        try
+        {
+            if (op.Client is { } client && ClientIdIndex.IsRow(write, client.Author, client.ClientId))
+            {
+                op.Completion.TrySetResult(await _owner.StoredAsync(await _clientIds.ResolveAsync(client.Author, client.ClientId)));
+            }
+            else if (await _owner.ResolveConflictAsync(op, write) is { } answer)
+            {
+                op.Completion.TrySetResult(answer);
+            }
+            else
+            {
+                _pump.AddFirst(op);
+            }
+        }
+        catch (Exception ex)
+        {
+            op.Completion.TrySetException(ex);
+        }
+    }
+
+    private sealed class BatchPlan
+    {
+        public THead Head { get; set; } = null!;
+
+        public List<LogWrite> Writes { get; } = [];
+
+        /// <summary>Per write, the index in the batch of the op that planned it.</summary>
+        public List<int> Owners { get; } = [];
+
+        public List<(StreamOp Op, Decision<THead> Decision)> Decisions { get; } = [];
+
+        public List<(StreamOp Op, Decision<THead> Decision)> Accepted { get; } = [];
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of stream {Partition} was stored though its commit failed ({Failure}); completed as stored.")]

@@ -24,14 +24,14 @@ public class JournalAmbiguousCommitTests
         await journal.CreateAsync(new ItemHead(0), "exists");
 
         store.FailNextCommit = true;
-        var seq = await journal.Submit(new ItemOp("no client id"));
+        var seq = await journal.Submit<long>(new ItemOp("no client id"));
 
         Assert.Equal(1, seq);
         Assert.Single(await store.RangeAsync(Partition, LogKeys.Seq(0), LogKeys.SeqEnd, 10));
         Assert.Equal([1L], owner.Committed);
         Assert.Equal(1, journal.Head!.LastSeq);
 
-        Assert.Equal(2, await journal.Submit(new ItemOp("next")));
+        Assert.Equal(2, await journal.Submit<long>(new ItemOp("next")));
         Assert.Equal(2, (await store.RangeAsync(Partition, LogKeys.Seq(0), LogKeys.SeqEnd, 10)).Count);
     }
 
@@ -44,7 +44,7 @@ public class JournalAmbiguousCommitTests
         await journal.CreateAsync(new ItemHead(0), "exists");
 
         Assert.NotNull(journal.Head);
-        Assert.Equal(1, await journal.Submit(new ItemOp("first")));
+        Assert.Equal(1, await journal.Submit<long>(new ItemOp("first")));
     }
 
     [Fact]
@@ -56,12 +56,12 @@ public class JournalAmbiguousCommitTests
         await journal.CreateAsync(new ItemHead(0), "exists");
 
         store.RefuseNextCommit = true;
-        var refused = await Assert.ThrowsAsync<CommunityException>(() => journal.Submit(new ItemOp("lost")));
+        var refused = await Assert.ThrowsAsync<CommunityException>(() => journal.Submit<long>(new ItemOp("lost")));
 
         Assert.Equal(ErrorKind.Unavailable, refused.Kind);
         Assert.Empty(await store.RangeAsync(Partition, LogKeys.Seq(0), LogKeys.SeqEnd, 10));
         Assert.Empty(owner.Committed);
-        Assert.Equal(1, await journal.Submit(new ItemOp("again")));
+        Assert.Equal(1, await journal.Submit<long>(new ItemOp("again")));
     }
 
     [Fact]
@@ -74,37 +74,25 @@ public class JournalAmbiguousCommitTests
 
     public sealed record ItemHead(long LastSeq);
 
-    private sealed class ItemOp(string text) : JournalOp<long>
+    private sealed class ItemOp(string text) : StreamOp
     {
         public string Text { get; } = text;
-
-        public long Seq { get; set; }
-
-        public override int Writes => 1;
     }
 
-    private sealed class ItemOwner : IJournalOwner<ItemHead>
+    private sealed class ItemOwner : IStreamOwner<ItemHead>
     {
         public List<long> Committed { get; } = [];
 
-        public ItemHead Plan(ItemHead head, JournalOp op, List<LogWrite> writes)
+        public Decision<ItemHead> Plan(ItemHead head, StreamOp op)
         {
-            var item = (ItemOp)op;
-            item.Seq = head.LastSeq + 1;
-            writes.Add(LogWrite.Insert(LogKeys.Seq(item.Seq), item.Text));
-            return new ItemHead(item.Seq);
+            var seq = head.LastSeq + 1;
+            return new(new ItemHead(seq), [LogWrite.Insert(LogKeys.Seq(seq), ((ItemOp)op).Text)], seq, seq);
         }
 
-        void IJournalOwner<ItemHead>.Committed(IReadOnlyList<JournalOp> batch, ItemHead head)
-        {
-            foreach (ItemOp op in batch)
-            {
-                Committed.Add(op.Seq);
-                op.Succeed(op.Seq);
-            }
-        }
+        void IStreamOwner<ItemHead>.Committed(ItemHead head, IReadOnlyList<(StreamOp Op, Decision<ItemHead> Decision)> accepted) =>
+            Committed.AddRange(accepted.Select(a => a.Decision.Seq));
 
-        public Task ResolveConflictAsync(JournalOp op, LogWrite write) => throw new InvalidOperationException("No conflicts expected.");
+        public Task<object?> StoredAsync(long seq) => throw new InvalidOperationException("No client ids here.");
     }
 
     /// <summary>A memory store whose next commit is stored, then reported as failed the way the Azure store reports it.</summary>
