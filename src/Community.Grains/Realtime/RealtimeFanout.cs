@@ -21,6 +21,12 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
     private readonly Dictionary<string, HostQueue> _queues = new(StringComparer.Ordinal);
     private RelaySet _relays = RelaySet.Empty;
 
+    /// <summary>Sends <paramref name="payload"/> to the hosts that want <paramref name="topic"/>, as the event its type names; <paramref name="seq"/> is its place in the topic's stream (0 outside one).</summary>
+    public void Publish<T>(string topic, T payload, long seq = 0)
+        where T : class, IClientEvent =>
+        Publish(RealtimeEvent.Of(topic, payload, seq));
+
+    /// <summary>The untyped form, left until the last call sites move to <see cref="Publish{T}"/>.</summary>
     public void Publish(string topic, string method, object payload, long seq = 0) =>
         Publish(new RealtimeEvent(topic, method, payload, seq));
 
