@@ -78,7 +78,7 @@ public sealed partial class CreatorEngagementGrain(
     private async Task PulseAsync()
     {
         await RefreshFollowersAsync(require: false);
-        _fanout.Publish(Topics.Creator(Handle), ClientEvents.EngagementUpdated, Scores());
+        _fanout.Publish(Topics.Creator(Handle), Scores());
         await SaveAsync();
     }
 
