@@ -25,11 +25,10 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
 {
     public const string Table = "conversations";
 
-    private readonly ILogStore _store;
     private readonly TimeProvider _time;
     private readonly RealtimeFanout _fanout;
     private readonly Journal<ConversationHead> _journal;
-    private readonly SeqWindow<Message> _recent = new(m => m.Seq, MessageRowFormat.Instance);
+    private readonly ItemStream<ConversationHead, Message> _messages;
     private readonly Dictionary<string, TypingGate> _typing = new(StringComparer.Ordinal);
     private readonly ConversationReports _reports;
     private readonly string _first;
@@ -38,15 +37,15 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
 
     public ConversationGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<ConversationGrain> logger)
     {
-        _store = stores.Get(Table);
         _time = time;
         _fanout = new RealtimeFanout(relays, logger);
-        _journal = new Journal<ConversationHead>(_store, Id, this, logger);
-        _journal.Reloaded += OnReloaded;
+        _messages = new ItemStream<ConversationHead, Message>(stores.Get(Table), Id, this, m => m.Seq, MessageRowFormat.Instance, _fanout, () => _messages!.Journal.EnsureLoadedAsync(), logger);
+        _journal = _messages.Journal;
 
         // A grain with a malformed key has no participants; every method refuses its callers before using these.
         ConversationKey.TryParse(Id, out _first, out _second);
         _reports = new ConversationReports(Id, _first, _second, () => _journal.Head, GetMessageAsync, GrainFactory, time, logger);
+        _journal.Reloaded += _reports.Reloaded;
     }
 
     private string Id => this.GetPrimaryKeyString();
@@ -86,8 +85,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
             return new MessagePage([], 0, 0, 0);
         }
 
-        var items = await _recent.ReadAsync(_store, Id, afterSeq, head.LastSeq, limit);
-        return new MessagePage(items, head.LastSeq, head.ReadOf(caller), head.ReadOf(other));
+        return new MessagePage(await _messages.PageAsync(afterSeq, limit), head.LastSeq, head.ReadOf(caller), head.ReadOf(other));
     }
 
     public async Task<ReadReceipt> MarkRead(string reader, long seq)
@@ -136,7 +134,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
                     $"Too many typing notices: send at most one every {TypingGate.ForwardEvery.TotalSeconds:0} seconds while the user types.",
                     decision.RetryAfter);
             case TypingOutcome.Forward:
-                PublishToBoth(ClientEvents.Typing, new TypingNotice(Id, user, decision.ExpiresAt));
+                PublishToBoth(new TypingNotice(Id, user, decision.ExpiresAt));
                 break;
         }
     }
@@ -166,7 +164,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
             switch (decision.Result)
             {
                 case Message message:
-                    _recent.Add(message);
+                    _messages.Recent.Add(message);
                     if (_typing.TryGetValue(message.Author, out var gate))
                     {
                         gate.MessageSent();
@@ -178,10 +176,10 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
                         _reports.OpeningChanged();
                     }
 
-                    PublishToBoth(ClientEvents.MessageReceived, message);
+                    PublishToBoth(message);
                     break;
                 case ReadReceipt receipt:
-                    PublishToBoth(ClientEvents.MessagesRead, receipt);
+                    PublishToBoth(receipt);
                     break;
             }
         }
@@ -215,16 +213,11 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
         };
     }
 
-    private void PublishToBoth(string method, object payload)
+    private void PublishToBoth<T>(T payload)
+        where T : class, IClientEvent
     {
-        _fanout.Publish(Topics.User(_first), method, payload);
-        _fanout.Publish(Topics.User(_second), method, payload);
-    }
-
-    private void OnReloaded()
-    {
-        _recent.Clear();
-        _reports.Reloaded();
+        _fanout.Publish(Topics.User(_first), payload);
+        _fanout.Publish(Topics.User(_second), payload);
     }
 
     /// <summary>Stores the head of a new conversation once, however many callers race to open it.</summary>
@@ -262,7 +255,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
     }
 
     private async Task<Message> GetMessageAsync(long seq) =>
-        await _recent.GetAsync(_store, Id, seq)
+        await _messages.FindAsync(seq)
             ?? throw CommunityException.NotFound($"Message {MessageKey.Format(Id, seq)} does not exist.");
 
     private sealed class MessageOp(string author, string text, bool recipientIsCreator) : StreamOp

@@ -1,3 +1,5 @@
+using Community.Grains.Storage;
+
 namespace Community.Grains.Conversations;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed record ConversationHead(
     string? Opener = null,
     DateTimeOffset? OpeningAt = null,
     DateTimeOffset? AnsweredAt = null,
-    bool OpeningCounted = false)
+    bool OpeningCounted = false) : ISeqHead
 {
     public long ReadOf(string user) => user == First ? FirstRead : SecondRead;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Community.Errors;
+using Community.Grains.Storage;
 using Community.Livestreams;
 
 namespace Community.Grains.Livestreams;
@@ -10,7 +11,7 @@ namespace Community.Grains.Livestreams;
 /// unique chatters). Kept small, because every batch rewrites it: lists are bounded, big sets live in rows.
 /// The transitions are pure: each checks who may make it and when, and says why not.
 /// </summary>
-public sealed record LiveHead(string Title, string? CampaignId, DateTimeOffset CreatedAt, IReadOnlyList<string> Hosts)
+public sealed record LiveHead(string Title, string? CampaignId, DateTimeOffset CreatedAt, IReadOnlyList<string> Hosts) : ISeqHead
 {
     public const int MaxModerators = 50;
     private const int MaxBlockedTerms = Livestreams.BlockedTerms.MaxTerms;

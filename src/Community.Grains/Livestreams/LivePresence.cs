@@ -55,12 +55,12 @@ internal sealed class LivePresence(string liveId, TimeProvider time, LivestreamO
         var topic = Topics.Live(liveId);
         if (_viewerUpdates.TryTake(now))
         {
-            fanout.Publish(topic, ClientEvents.ViewersUpdated, head.ToViewers(liveId, Viewers));
+            fanout.Publish(topic, head.ToViewers(liveId, Viewers));
         }
 
         if (_roomUpdates.TryTake(now))
         {
-            fanout.Publish(topic, ClientEvents.LiveUpdated, head.ToRoom(liveId, Viewers, pinned));
+            fanout.Publish(topic, head.ToRoom(liveId, Viewers, pinned));
         }
     }
 }

@@ -19,13 +19,12 @@ namespace Community.Grains.Livestreams;
 /// again on the head they meet, so racing changes (a ban and a message, two ends) stay consistent.
 /// This grain holds the room's lifecycle and hosts; the chat rules are <see cref="LiveChat"/>'s, moderation
 /// <see cref="LiveModeration"/>'s and presence <see cref="LivePresence"/>'s.
-/// Reentrant so that calls queue into the next batch while one is being stored.
+/// Reentrant: chat, moderation and viewer reports queue into the next batch while one is being stored.
 /// </summary>
 [Reentrant]
 public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOwner<LiveHead>
 {
     public const string Table = "livestreams";
-    private const int MaxCatchUp = 1_000;
 
     private readonly ILogStore _store;
     private readonly TimeProvider _time;
@@ -33,7 +32,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOw
     private readonly ILogger _logger;
     private readonly RealtimeFanout _fanout;
     private readonly Journal<LiveHead> _journal;
-    private readonly SeqWindow<ChatMessage> _recent = new(m => m.Seq, ChatRowFormat.Instance);
+    private readonly ItemStream<LiveHead, ChatMessage> _chatLog;
     private readonly LiveUsers _users;
     private readonly LiveChat _chat;
     private readonly LiveModeration _moderation;
@@ -43,11 +42,12 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOw
     public LivestreamGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, IOptions<LivestreamOptions> options, ILogger<LivestreamGrain> logger, RoomTimers timers)
     {
         _store = stores.Get(Table);
+        _fanout = new RealtimeFanout(relays, logger);
+        _chatLog = new ItemStream<LiveHead, ChatMessage>(_store, LiveId, this, m => m.Seq, ChatRowFormat.Instance, _fanout, RequireHeadAsync, logger);
         _time = time;
         _options = options.Value;
         _logger = logger;
-        _fanout = new RealtimeFanout(relays, logger);
-        _journal = new Journal<LiveHead>(_store, LiveId, this, logger);
+        _journal = _chatLog.Journal;
         _journal.Reloaded += OnReloaded;
         _users = new LiveUsers(_store, LiveId);
         _chat = new LiveChat(LiveId, time, _options, GrainFactory, _users);
@@ -102,7 +102,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOw
 
         await _journal.Submit<bool>(new RoomOp(h => h.WithInvite(host, handle, _options.MaxHosts)));
         var invite = new LiveInvite(LiveId, head.Title, handle, host, _journal.Head!.Hosts, _time.GetUtcNow());
-        _fanout.Publish(Topics.User(handle), ClientEvents.InviteReceived, invite);
+        _fanout.Publish(Topics.User(handle), invite);
         return invite;
     }
 
@@ -120,7 +120,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOw
     {
         var head = await RequireHeadAsync();
         var resolved = head.ResolveVia(viewer, via);
-        var (missed, hasMore) = await _recent.CatchUpAsync(_store, LiveId, afterSeq, head.LastSeq, MaxCatchUp);
+        var (missed, hasMore) = await _chatLog.CatchUpAsync(afterSeq);
         return new LiveJoin(head.LastSeq, missed, head.ToRoom(LiveId, _presence.Viewers, _pinned), hasMore, resolved);
     }
 
@@ -137,23 +137,14 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOw
         return await _journal.Submit<ChatMessage>(await _chat.PrepareAsync(() => _journal.Head!, author, text, via, client));
     }
 
-    public async Task<long> Attach(string topic, string hostId, long stamp)
-    {
-        var head = await RequireHeadAsync();
-        _fanout.Attach(topic, hostId, stamp);
-        return head.LastSeq;
-    }
+    public Task<long> Attach(string topic, string hostId, long stamp) => _chatLog.AttachAsync(topic, hostId, stamp);
 
-    public async Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq)
-    {
-        await RequireHeadAsync();
-        return await _recent.ReplayAsync(_store, LiveId, topic, ClientEvents.ChatReceived, afterSeq, toSeq, MaxCatchUp);
-    }
+    public Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq) => _chatLog.ReplayAsync(topic, afterSeq, toSeq);
 
     public async Task<ChatPage> GetChat(long afterSeq, int limit)
     {
         var head = await RequireHeadAsync();
-        return new ChatPage(await _recent.ReadAsync(_store, LiveId, afterSeq, head.LastSeq, limit), head.LastSeq);
+        return new ChatPage(await _chatLog.PageAsync(afterSeq, limit), head.LastSeq);
     }
 
     public async Task<ModerationRecord> Moderate(string by, ModerationRequest request)
@@ -177,95 +168,6 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOw
         _presence.Start(this, Flush);
         _presence.Report(hostId, viewersByVia);
         Flush();
-    }
-
-    Decision<LiveHead> IStreamOwner<LiveHead>.Plan(LiveHead head, StreamOp op) => Plan(head, op);
-
-    void IStreamOwner<LiveHead>.Committed(LiveHead head, IReadOnlyList<(StreamOp Op, Decision<LiveHead> Decision)> accepted)
-    {
-        var topic = Topics.Live(LiveId);
-        foreach (var (op, decision) in accepted)
-        {
-            switch (decision.Effect)
-            {
-                case ChatEffect chat:
-                    var message = (ChatMessage)decision.Result!;
-                    _recent.Add(message);
-                    if (chat.UserAfter is { } chatter)
-                    {
-                        _users.Stored(message.Author, chatter);
-                        _presence.ViewersChanged();
-                    }
-
-                    _fanout.Publish(topic, ClientEvents.ChatReceived, message, message.Seq);
-                    break;
-                case ModerationEffect moderation:
-                    var m = (ModerationOp)op;
-                    if (moderation.UserAfter is { } target)
-                    {
-                        _users.Stored(m.Command.Target!, target);
-                    }
-
-                    if (moderation.Tombstone is { } tombstone)
-                    {
-                        _moderation.Removed(tombstone.Seq);
-                        _recent.Replace(tombstone);
-                        _fanout.Publish(topic, ClientEvents.ChatRemoved, new ChatRemoved(LiveId, tombstone.Seq, tombstone.Id));
-                    }
-
-                    if (m.Command.Action == ModerationAction.Pin)
-                    {
-                        _pinned = m.Message;
-                    }
-
-                    if (moderation.ChangesRoom)
-                    {
-                        _presence.RoomChanged();
-                    }
-
-                    break;
-                case null when op is RoomOp { Publish: true }:
-                    _presence.RoomChanged();
-                    break;
-            }
-        }
-
-        Flush();
-    }
-
-    async Task<object?> IStreamOwner<LiveHead>.StoredAsync(long seq) => await GetMessageAsync(seq);
-
-    async Task<object?> IStreamOwner<LiveHead>.ResolveConflictAsync(StreamOp op, LogWrite write)
-    {
-        if (op is LiveOp { UserHandle: { } user } && write.Key == LiveUsers.Key(user))
-        {
-            // The user's row exists although this activation had not seen it (another activation wrote it):
-            // learn it and plan the op again, now replacing the row.
-            await _users.RelearnAsync(user);
-            return null;
-        }
-
-        throw CommunityException.Unavailable("This livestream is being written elsewhere; try again.");
-    }
-
-    private Decision<LiveHead> Plan(LiveHead head, StreamOp op)
-    {
-        try
-        {
-            var decision = op switch
-            {
-                ChatOp c => _chat.Plan(head, c),
-                ModerationOp m => _moderation.Plan(head, m),
-                RoomOp r => new Decision<LiveHead>(r.Change(head), [], true),
-                _ => throw new ArgumentException($"Unknown op {op.GetType().Name}.", nameof(op)),
-            };
-            return decision with { Head = _presence.WithPeak(decision.Head) };
-        }
-        catch (CommunityException ex)
-        {
-            // Refused on the head it meets (a ban or the end landed first): it writes nothing and fails once the batch is stored.
-            return Decision<LiveHead>.Refuse(head, ex);
-        }
     }
 
     private async Task<LiveRoom> ChangeRoomAsync(Func<LiveHead, LiveHead> change)
@@ -292,7 +194,7 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOw
         _presence.Start(this, Flush);
         if (head.PinnedSeq != 0 && _pinned?.Seq != head.PinnedSeq)
         {
-            _pinned = await _recent.GetAsync(_store, LiveId, head.PinnedSeq);
+            _pinned = await _chatLog.FindAsync(head.PinnedSeq);
             head = _journal.Head!;
         }
 
@@ -300,12 +202,11 @@ public sealed partial class LivestreamGrain : Grain, ILivestreamGrain, IStreamOw
     }
 
     private async Task<ChatMessage> GetMessageAsync(long seq) =>
-        await _recent.GetAsync(_store, LiveId, seq)
+        await _chatLog.FindAsync(seq)
             ?? throw CommunityException.NotFound($"There is no chat message {ChatKey.Format(LiveId, seq)}.");
 
     private void OnReloaded()
     {
-        _recent.Clear();
         _users.Clear();
         _pinned = null;
         if (_journal.Head is { } head)

@@ -15,35 +15,29 @@ namespace Community.Grains.Posts;
 /// A post and its comment stream. Comments and reactions are group-committed through a <see cref="Journal{THead}"/>
 /// (the post's partition: head = post and counters, a row per comment, per client id, per like and save).
 /// Events are published only for stored items, so every acknowledged comment has a gap-free seq.
-/// Reentrant so that calls queue into the next batch while one is being stored.
+/// Reentrant: comments, reactions and views queue into the next batch while one is being stored.
 /// </summary>
 [Reentrant]
 public sealed partial class PostGrain : Grain, IPostGrain, IStreamOwner<PostHead>
 {
     public const string Table = "posts";
-    private const int MaxCatchUp = 1_000;
 
-    private readonly ILogStore _store;
     private readonly TimeProvider _time;
     private readonly RealtimeFanout _fanout;
+    private readonly ItemStream<PostHead, Comment> _comments;
     private readonly Journal<PostHead> _journal;
-    private readonly SeqWindow<Comment> _recent = new(c => c.Seq, CommentRowFormat.Instance);
     private readonly RecentMap<bool> _reacted = new(100_000);
     private readonly ReplyQueueFeed _replyQueue;
     private readonly ILogger _logger;
 
     public PostGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<PostGrain> logger)
     {
-        _store = stores.Get(Table);
         _time = time;
         _logger = logger;
         _fanout = new RealtimeFanout(relays, logger);
-        _journal = new Journal<PostHead>(_store, PostId, this, logger);
-        _journal.Reloaded += () =>
-        {
-            _recent.Clear();
-            _fanout.PublishHead(Topics.Post(PostId), _journal.Head?.LastSeq ?? 0);
-        };
+        _comments = new ItemStream<PostHead, Comment>(stores.Get(Table), PostId, this, c => c.Seq, CommentRowFormat.Instance, _fanout, RequireHeadAsync, logger);
+        _journal = _comments.Journal;
+        _journal.Reloaded += () => _fanout.PublishHead(Topics.Post(PostId), _journal.Head?.LastSeq ?? 0);
         _replyQueue = new ReplyQueueFeed(GrainFactory, PostId, time, logger);
     }
 
@@ -105,28 +99,19 @@ public sealed partial class PostGrain : Grain, IPostGrain, IStreamOwner<PostHead
     public async Task<CommentPage> GetComments(long afterSeq, int limit)
     {
         var head = await RequireHeadAsync();
-        return new CommentPage(await _recent.ReadAsync(_store, PostId, afterSeq, head.LastSeq, limit), head.LastSeq);
+        return new CommentPage(await _comments.PageAsync(afterSeq, limit), head.LastSeq);
     }
 
     public async Task<CommentCatchUp> CatchUp(long afterSeq)
     {
         var head = await RequireHeadAsync();
-        var (missed, hasMore) = await _recent.CatchUpAsync(_store, PostId, afterSeq, head.LastSeq, MaxCatchUp);
+        var (missed, hasMore) = await _comments.CatchUpAsync(afterSeq);
         return new CommentCatchUp(head.LastSeq, missed, hasMore);
     }
 
-    public async Task<long> Attach(string topic, string hostId, long stamp)
-    {
-        var head = await RequireHeadAsync();
-        _fanout.Attach(topic, hostId, stamp);
-        return head.LastSeq;
-    }
+    public Task<long> Attach(string topic, string hostId, long stamp) => _comments.AttachAsync(topic, hostId, stamp);
 
-    public async Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq)
-    {
-        await RequireHeadAsync();
-        return await _recent.ReplayAsync(_store, PostId, topic, ClientEvents.CommentAdded, afterSeq, toSeq, MaxCatchUp);
-    }
+    public Task<IReadOnlyList<RealtimeEvent>> Replay(string topic, long afterSeq, long toSeq) => _comments.ReplayAsync(topic, afterSeq, toSeq);
 
     Decision<PostHead> IStreamOwner<PostHead>.Plan(PostHead head, StreamOp op)
     {
@@ -171,8 +156,8 @@ public sealed partial class PostGrain : Grain, IPostGrain, IStreamOwner<PostHead
             {
                 case CommentOp:
                     var comment = (Comment)decision.Result!;
-                    _recent.Add(comment);
-                    _fanout.Publish(topic, ClientEvents.CommentAdded, comment, comment.Seq);
+                    _comments.Recent.Add(comment);
+                    _fanout.Publish(topic, comment, comment.Seq);
                     _replyQueue.Observe(head.Creator, comment);
                     break;
                 case ReactionOp r:
@@ -181,7 +166,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IStreamOwner<PostHead
                         _reacted.Set(ReactionKey(r.Kind, r.User), true);
                     }
 
-                    _fanout.Publish(topic, ClientEvents.ReactionAdded, new ReactionAdded(PostId, r.User, KindName(r.Kind), counters));
+                    _fanout.Publish(topic, new ReactionAdded(PostId, r.User, KindName(r.Kind), counters));
                     break;
             }
         }
@@ -200,7 +185,7 @@ public sealed partial class PostGrain : Grain, IPostGrain, IStreamOwner<PostHead
     }
 
     private async Task<Comment> GetCommentAsync(long seq) =>
-        await _recent.GetAsync(_store, PostId, seq)
+        await _comments.FindAsync(seq)
             ?? throw CommunityException.NotFound($"Comment {CommentKey.Format(PostId, seq)} does not exist.");
 
     private async Task<PostHead> RequireHeadAsync()

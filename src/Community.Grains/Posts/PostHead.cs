@@ -1,3 +1,4 @@
+using Community.Grains.Storage;
 using Community.Posts;
 
 namespace Community.Grains.Posts;
@@ -14,7 +15,7 @@ public sealed record PostHead(
     long Shares = 0,
     long Saves = 0,
     long CreatorReplies = 0,
-    long Views = 0)
+    long Views = 0) : ISeqHead
 {
     public Post ToPost(string postId) =>
         new(postId, Creator, Text, CampaignId, At, Likes, Comments, Shares, Saves, CreatorReplies, LastSeq, Views);

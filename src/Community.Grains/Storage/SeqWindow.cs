@@ -91,17 +91,6 @@ public sealed class SeqWindow<T>(Func<T, long> seqOf, ISeqRowFormat<T>? format =
         return (missed, (missed.Count > 0 ? seqOf(missed[^1]) : afterSeq) < lastSeq);
     }
 
-    /// <summary>
-    /// Items after <paramref name="afterSeq"/> up to <paramref name="toSeq"/> as the events that published them, for a host
-    /// that missed them. Up to toSeq, not the owner's head: a host may know of items another activation stored.
-    /// </summary>
-    public async Task<IReadOnlyList<Community.Realtime.RealtimeEvent>> ReplayAsync(
-        ILogStore store, string partition, string topic, string method, long afterSeq, long toSeq, int limit)
-    {
-        var items = await ReadAsync(store, partition, afterSeq, toSeq, limit);
-        return items.Select(item => new Community.Realtime.RealtimeEvent(topic, method, item, seqOf(item))).ToList();
-    }
-
     /// <summary>One item by seq, from memory or the partition; null when it is not stored.</summary>
     public async Task<T?> GetAsync(ILogStore store, string partition, long seq)
     {
