@@ -14,7 +14,7 @@ namespace Community.Host.Hosting;
 
 public static class OrleansHostingExtensions
 {
-    /// <summary>Co-hosts the Orleans silo with the chosen storage: Azure Table clustering, grain state and reminders, or all in memory.</summary>
+    /// <summary>Co-hosts the Orleans silo with the chosen storage: Azure Table clustering and grain state, or both in memory.</summary>
     public static WebApplicationBuilder AddCommunitySilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()
@@ -97,7 +97,6 @@ public static class OrleansHostingExtensions
             {
                 silo.UseDevelopmentClustering(new IPEndPoint(ResolveAdvertised(cluster.AdvertisedHost), cluster.SiloPort));
                 silo.AddMemoryGrainStorage(GrainStorage.ProviderName);
-                silo.UseInMemoryReminderService();
                 return;
             }
 
@@ -113,11 +112,6 @@ public static class OrleansHostingExtensions
                 o.TableName = storage.TablePrefix + "grainstate";
                 // JSON of the state's own shape, without .NET type names, so renaming a type never strands stored state.
                 o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
-            });
-            silo.UseAzureTableReminderService(o =>
-            {
-                o.TableServiceClient = tables;
-                o.TableName = storage.TablePrefix + "reminders";
             });
         });
 
