@@ -35,7 +35,7 @@ public static class CreatorsApi
 
         creators.MapPut("/", async (string handle, CreatorProfileInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            RequireSelf(handle, user, "create or edit this creator profile");
+            user.RequireSelf(handle, "create or edit this creator profile");
             var profile = await grains.GetGrain<ICreatorGrain>(handle).SaveProfile(input);
             return TypedResults.Ok(await ViewAsync(profile, grains));
         });
@@ -55,22 +55,12 @@ public static class CreatorsApi
 
         creators.MapPost("/posts", async (string handle, PostInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            RequireSelf(handle, user, "publish as this creator");
+            user.RequireSelf(handle, "publish as this creator");
             var post = await grains.GetGrain<ICreatorGrain>(handle).Publish(input.Text ?? "", input.CampaignId);
             return TypedResults.Created($"/api/posts/{post.PostId}", await PostsApi.ViewAsync(post, grains));
         });
 
         return app;
-    }
-
-    /// <summary>Only the user a handle names may act as it: 400 for a malformed handle, 403 for someone else's.</summary>
-    public static void RequireSelf(string handle, ClaimsPrincipal user, string action)
-    {
-        Handle.Require(handle);
-        if (user.Handle() != handle)
-        {
-            throw CommunityException.Forbidden($"Only {handle} may {action}; you are signed in as {user.Handle()}.");
-        }
     }
 
     public static async Task<CreatorView> ViewAsync(CreatorProfile profile, IGrainFactory grains)
