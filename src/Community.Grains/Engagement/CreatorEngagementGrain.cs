@@ -71,6 +71,14 @@ public sealed partial class CreatorEngagementGrain(
         return Scores();
     }
 
+    public async Task<EngagementScores> GetWithFollowers(long followers)
+    {
+        _followers = followers;
+        _followersAt = time.GetUtcNow();
+        await SeedAsync();
+        return Scores();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _pulse?.Stop();
