@@ -1,4 +1,5 @@
 using Community.Engagement;
+using Community.Realtime;
 using Community.Replies;
 using Orleans.Concurrency;
 
@@ -64,8 +65,10 @@ public sealed record CampaignSnapshot(
     [property: Id(12)] EngagementWindows Windows,
     [property: Id(13)] IReadOnlyList<CampaignMinute> Series,
     [property: Id(14)] CampaignLeaderboard Leaderboard,
-    [property: Id(15)] DateTimeOffset At)
+    [property: Id(15)] DateTimeOffset At) : IClientEvent
 {
+    static string IClientEvent.EventName => ClientEvents.CampaignUpdated;
+
     public long Interactions => Totals.Interactions;
 }
 

@@ -1,3 +1,5 @@
+using Community.Realtime;
+
 namespace Community.Conversations;
 
 /// <summary>A direct message: <c>{ conversationId, seq, id, author, text, at }</c>.</summary>
@@ -9,7 +11,10 @@ public sealed record Message(
     [property: Id(2)] string Id,
     [property: Id(3)] string Author,
     [property: Id(4)] string Text,
-    [property: Id(5)] DateTimeOffset At);
+    [property: Id(5)] DateTimeOffset At) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.MessageReceived;
+}
 
 /// <summary>
 /// A page of a conversation's history, oldest first, with where both participants have read up to:
@@ -40,7 +45,10 @@ public sealed record ReadReceipt(
     [property: Id(0)] string ConversationId,
     [property: Id(1)] string Reader,
     [property: Id(2)] long Seq,
-    [property: Id(3)] DateTimeOffset At);
+    [property: Id(3)] DateTimeOffset At) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.MessagesRead;
+}
 
 /// <summary>The <c>Typing</c> event: <see cref="User"/> is typing; show it until <see cref="ExpiresAt"/> unless renewed.</summary>
 [GenerateSerializer, Immutable]
@@ -48,4 +56,7 @@ public sealed record ReadReceipt(
 public sealed record TypingNotice(
     [property: Id(0)] string ConversationId,
     [property: Id(1)] string User,
-    [property: Id(2)] DateTimeOffset ExpiresAt);
+    [property: Id(2)] DateTimeOffset ExpiresAt) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.Typing;
+}

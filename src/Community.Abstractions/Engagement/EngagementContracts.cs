@@ -1,3 +1,5 @@
+using Community.Realtime;
+
 namespace Community.Engagement;
 
 /// <summary>The six counters of a subject. Engagement (<see cref="Interactions"/>) is likes + comments + shares + saves.</summary>
@@ -65,8 +67,10 @@ public sealed record EngagementScores(
     [property: Id(6)] double MedianEngagementRate,
     [property: Id(7)] double Heat,
     [property: Id(8)] EngagementWindows Windows,
-    [property: Id(9)] DateTimeOffset At)
+    [property: Id(9)] DateTimeOffset At) : IClientEvent
 {
+    static string IClientEvent.EventName => ClientEvents.EngagementUpdated;
+
     public const string PostSubject = "post";
     public const string CreatorSubject = "creator";
 

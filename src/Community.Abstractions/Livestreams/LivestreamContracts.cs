@@ -1,4 +1,5 @@
 using Community.Errors;
+using Community.Realtime;
 
 namespace Community.Livestreams;
 
@@ -57,7 +58,10 @@ public sealed record ChatMessage(
     [property: Id(5)] DateTimeOffset At,
     [property: Id(6)] string Via,
     [property: Id(7)] bool Removed,
-    [property: Id(8)] double OffsetSeconds);
+    [property: Id(8)] double OffsetSeconds) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.ChatReceived;
+}
 
 /// <summary>The room state: <c>{ liveId, title, status, hosts, viewers, peakViewers, settings, pinned, … }</c>.</summary>
 [GenerateSerializer, Immutable]
@@ -79,7 +83,10 @@ public sealed record LiveRoom(
     [property: Id(13)] long LastSeq,
     [property: Id(14)] DateTimeOffset CreatedAt,
     [property: Id(15)] DateTimeOffset? StartedAt,
-    [property: Id(16)] DateTimeOffset? EndedAt);
+    [property: Id(16)] DateTimeOffset? EndedAt) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.LiveUpdated;
+}
 
 [GenerateSerializer, Immutable]
 [Alias("community.chat-page")]
@@ -103,7 +110,10 @@ public sealed record LiveJoin(
 public sealed record ChatRemoved(
     [property: Id(0)] string LiveId,
     [property: Id(1)] long Seq,
-    [property: Id(2)] string Id);
+    [property: Id(2)] string Id) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.ChatRemoved;
+}
 
 /// <summary>The <c>ViewersUpdated</c> event: the room's presence, in total and per host.</summary>
 [GenerateSerializer, Immutable]
@@ -113,7 +123,10 @@ public sealed record LiveViewers(
     [property: Id(1)] int Viewers,
     [property: Id(2)] long PeakViewers,
     [property: Id(3)] long UniqueChatters,
-    [property: Id(4)] IReadOnlyList<LiveAudience> Audience);
+    [property: Id(4)] IReadOnlyList<LiveAudience> Audience) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.ViewersUpdated;
+}
 
 /// <summary>The <c>InviteReceived</c> event, sent to every connection of the invited creator.</summary>
 [GenerateSerializer, Immutable]
@@ -124,7 +137,10 @@ public sealed record LiveInvite(
     [property: Id(2)] string Handle,
     [property: Id(3)] string InvitedBy,
     [property: Id(4)] IReadOnlyList<string> Hosts,
-    [property: Id(5)] DateTimeOffset At);
+    [property: Id(5)] DateTimeOffset At) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.InviteReceived;
+}
 
 /// <summary>
 /// A moderation request: <c>{ action, target?, seconds?, messageId? }</c>, plus <c>terms</c> (for

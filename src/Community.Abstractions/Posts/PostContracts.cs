@@ -1,3 +1,5 @@
+using Community.Realtime;
+
 namespace Community.Posts;
 
 public enum ReactionKind
@@ -51,7 +53,10 @@ public sealed record Comment(
     [property: Id(4)] string Text,
     [property: Id(5)] string? ReplyTo,
     [property: Id(6)] DateTimeOffset At,
-    [property: Id(7)] bool ByCreator);
+    [property: Id(7)] bool ByCreator) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.CommentAdded;
+}
 
 [GenerateSerializer, Immutable]
 [Alias("community.comment-page")]
@@ -74,4 +79,7 @@ public sealed record ReactionAdded(
     [property: Id(0)] string PostId,
     [property: Id(1)] string User,
     [property: Id(2)] string Kind,
-    [property: Id(3)] PostCounters Counters);
+    [property: Id(3)] PostCounters Counters) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.ReactionAdded;
+}

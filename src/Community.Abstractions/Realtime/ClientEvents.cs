@@ -5,7 +5,21 @@ using Community.Posts;
 
 namespace Community.Realtime;
 
-/// <summary>The names of the events the hub sends to clients (the SignalR client method names).</summary>
+/// <summary>
+/// A wire record that the hub sends to clients as an event: the record is the event's payload and its type names the
+/// event (<see cref="EventName"/>, the SignalR client method). Publish one with <c>fanout.Publish(topic, record)</c>;
+/// no call site spells an event's name.
+/// </summary>
+public interface IClientEvent
+{
+    /// <summary>The event's name as clients see it: one of <see cref="ClientEvents"/>.</summary>
+    static abstract string EventName { get; }
+}
+
+/// <summary>
+/// The names of the events the hub sends to clients (the SignalR client method names), each the
+/// <see cref="IClientEvent.EventName"/> of one wire record.
+/// </summary>
 public static class ClientEvents
 {
     public const string CommentAdded = nameof(CommentAdded);

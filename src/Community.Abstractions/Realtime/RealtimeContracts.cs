@@ -1,7 +1,8 @@
 namespace Community.Realtime;
 
 /// <summary>
-/// One event for the clients of one topic; <see cref="Payload"/> is any serializable wire record.
+/// One event for the clients of one topic; <see cref="Payload"/> is the event's wire record (<see cref="IClientEvent"/>,
+/// which names the <see cref="Method"/>: build one with <see cref="Of{T}"/>).
 /// <see cref="Seq"/> is the item's place in the topic's ordered stream (comments of a post, chat of a room),
 /// 0 for events outside it (reactions, presence, scores): hosts use it to find and fill gaps.
 /// </summary>
@@ -18,6 +19,10 @@ public sealed record RealtimeEvent(
     /// items published by the previous activation fetches them even when nothing newer follows.
     /// </summary>
     public const string HeadMethod = "$head";
+
+    /// <summary>The event <typeparamref name="T"/> names, carrying <paramref name="payload"/> as its only argument.</summary>
+    public static RealtimeEvent Of<T>(string topic, T payload, long seq = 0)
+        where T : class, IClientEvent => new(topic, T.EventName, payload, seq);
 
     public static RealtimeEvent Head(string topic, long lastSeq) => new(topic, HeadMethod, null, lastSeq);
 

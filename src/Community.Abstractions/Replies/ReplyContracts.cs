@@ -1,4 +1,5 @@
 using Community.Posts;
+using Community.Realtime;
 
 namespace Community.Replies;
 
@@ -16,7 +17,10 @@ public sealed record UnansweredChanged(
     [property: Id(0)] string Creator,
     [property: Id(1)] long Total,
     [property: Id(2)] IReadOnlyList<Comment> Added,
-    [property: Id(3)] IReadOnlyList<string> Removed);
+    [property: Id(3)] IReadOnlyList<string> Removed) : IClientEvent
+{
+    static string IClientEvent.EventName => ClientEvents.UnansweredChanged;
+}
 
 /// <summary>
 /// How a creator answers fans over the last <see cref="WindowDays"/> days (rules in docs/engagement.md):

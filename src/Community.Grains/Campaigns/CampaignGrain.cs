@@ -239,7 +239,7 @@ public sealed partial class CampaignGrain(
         }
 
         var snapshot = await SnapshotAsync();
-        _fanout.Publish(Topics.Campaign(CampaignId), ClientEvents.CampaignUpdated, snapshot);
+        _fanout.Publish(Topics.Campaign(CampaignId), snapshot);
     }
 
     /// <summary>

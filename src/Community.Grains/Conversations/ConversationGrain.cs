@@ -1,11 +1,9 @@
-using System.Globalization;
 using Community.Conversations;
 using Community.Creators;
 using Community.Errors;
 using Community.Grains.Realtime;
 using Community.Grains.Storage;
 using Community.Realtime;
-using Community.Replies;
 using Community.Validation;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -23,7 +21,7 @@ namespace Community.Grains.Conversations;
 /// Reentrant so that sends queue into the next batch while one is being stored.
 /// </summary>
 [Reentrant]
-public sealed partial class ConversationGrain : Grain, IConversationGrain, IStreamOwner<ConversationHead>
+public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<ConversationHead>
 {
     public const string Table = "conversations";
 
@@ -33,29 +31,22 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IStre
     private readonly Journal<ConversationHead> _journal;
     private readonly SeqWindow<Message> _recent = new(m => m.Seq, MessageRowFormat.Instance);
     private readonly Dictionary<string, TypingGate> _typing = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, InboxSync> _inboxes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long LastSeq, long ReadSeq)> _pushed = new(StringComparer.Ordinal);
-    private readonly ILogger _logger;
+    private readonly ConversationReports _reports;
     private readonly string _first;
     private readonly string _second;
     private Task? _creating;
-    private Task _openingReport = Task.CompletedTask;
 
     public ConversationGrain(ILogStoreFactory stores, RelayRegistry relays, TimeProvider time, ILogger<ConversationGrain> logger)
     {
         _store = stores.Get(Table);
         _time = time;
-        _logger = logger;
         _fanout = new RealtimeFanout(relays, logger);
         _journal = new Journal<ConversationHead>(_store, Id, this, logger);
         _journal.Reloaded += OnReloaded;
 
         // A grain with a malformed key has no participants; every method refuses its callers before using these.
         ConversationKey.TryParse(Id, out _first, out _second);
-        foreach (var participant in new[] { _first, _second })
-        {
-            _inboxes[participant] = new InboxSync(() => PushInboxAsync(participant), time);
-        }
+        _reports = new ConversationReports(Id, _first, _second, () => _journal.Head, GetMessageAsync, GrainFactory, time, logger);
     }
 
     private string Id => this.GetPrimaryKeyString();
@@ -82,7 +73,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IStre
         var access = await RequireMayWriteAsync(author, recipient);
         await EnsureCreatedAsync();
         var message = await _journal.Submit<Message>(new MessageOp(author, text, access.RecipientIsCreator) { Client = client });
-        await Task.WhenAll(SyncInboxesAsync(_first, _second), _openingReport);
+        await Task.WhenAll(_reports.InboxesAsync(_first, _second), _reports.Opening);
         return message;
     }
 
@@ -123,7 +114,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IStre
         }
 
         var receipt = await _journal.Submit<ReadReceipt>(new ReadOp(reader, seq));
-        await SyncInboxesAsync(reader);
+        await _reports.InboxesAsync(reader);
         return receipt;
     }
 
@@ -184,7 +175,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IStre
                     if (decision.Effect is true)
                     {
                         // Its sender hears back once the opening is reported (best effort: a failed report fails no message).
-                        _openingReport = ReportOpeningAsync();
+                        _reports.OpeningChanged();
                     }
 
                     PublishToBoth(ClientEvents.MessageReceived, message);
@@ -233,67 +224,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IStre
     private void OnReloaded()
     {
         _recent.Clear();
-        _pushed.Clear();
-        if (_journal.Head is { LastSeq: > 0 })
-        {
-            // The last update of an inbox, or of the opening's report, may have been lost with a silo: re-send (idempotent).
-            _ = SyncInboxesAsync(_first, _second);
-        }
-
-        if (_journal.Head is { CountedFor: not null, OpeningAt: { } openedAt } && openedAt > _time.GetUtcNow() - Engagement.ResponsivenessMath.Window)
-        {
-            _ = ReportOpeningAsync();
-        }
-    }
-
-    /// <summary>Tells the creator who received the opening when it started and when they answered. Best effort: analytics never fail a message.</summary>
-    private async Task ReportOpeningAsync()
-    {
-        if (_journal.Head is not { CountedFor: { } creator, OpeningAt: { } openedAt } head)
-        {
-            return;
-        }
-
-        try
-        {
-            await GrainFactory.GetGrain<IReplyQueueGrain>(creator).ObserveOpening(Id, openedAt, head.AnsweredAt);
-        }
-        catch (Exception ex)
-        {
-            LogOpeningNotReported(_logger, ex, Id);
-        }
-    }
-
-    /// <summary>Brings the participants' inboxes up to date. The change itself is stored whatever happens here.</summary>
-    private async Task SyncInboxesAsync(params string[] participants)
-    {
-        try
-        {
-            await Task.WhenAll(participants.Select(p => _inboxes[p].RequestAsync()));
-        }
-        catch (Exception ex)
-        {
-            LogInboxBehind(_logger, ex, Id);
-        }
-    }
-
-    private async Task PushInboxAsync(string participant)
-    {
-        if (_journal.Head is not { LastSeq: > 0 } head)
-        {
-            return;
-        }
-
-        var state = (head.LastSeq, head.ReadOf(participant));
-        if (_pushed.TryGetValue(participant, out var pushed) && pushed == state)
-        {
-            return;
-        }
-
-        var last = await GetMessageAsync(state.LastSeq);
-        var with = participant == _first ? _second : _first;
-        await GrainFactory.GetGrain<IInboxGrain>(participant).Apply(new InboxUpdate(Id, with, last, state.Item2));
-        _pushed[participant] = state;
+        _reports.Reloaded();
     }
 
     /// <summary>Stores the head of a new conversation once, however many callers race to open it.</summary>
@@ -348,11 +279,4 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IStre
         public string Reader { get; } = reader;
 
         public long Seq { get; } = seq;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The opening of conversation {ConversationId} was not reported to the creator's responsiveness.")]
-    private static partial void LogOpeningNotReported(ILogger logger, Exception ex, string conversationId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "An inbox of conversation {ConversationId} is behind; it catches up on the next change.")]
-    private static partial void LogInboxBehind(ILogger logger, Exception ex, string conversationId);
-}
+    }}

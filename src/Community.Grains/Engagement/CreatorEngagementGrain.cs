@@ -91,7 +91,7 @@ public sealed partial class CreatorEngagementGrain(
     private async Task PulseAsync()
     {
         await RefreshFollowersAsync(require: false);
-        _fanout.Publish(Topics.Creator(Handle), ClientEvents.EngagementUpdated, Scores());
+        _fanout.Publish(Topics.Creator(Handle), Scores());
     }
 
     /// <summary>Once per activation: the newest posts' counters, so the rate is right before their first report.</summary>

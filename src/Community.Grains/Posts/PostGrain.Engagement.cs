@@ -121,7 +121,7 @@ public sealed partial class PostGrain
         }
 
         await RefreshFollowersAsync(head);
-        _fanout.Publish(Topics.Post(PostId), ClientEvents.EngagementUpdated, Scores(head));
+        _fanout.Publish(Topics.Post(PostId), Scores(head));
     }
 
     private async Task RefreshFollowersAsync(PostHead head)

@@ -1,3 +1,4 @@
+using Community.Grains.Runtime;
 using Community.Realtime;
 using Microsoft.Extensions.Logging;
 
@@ -5,7 +6,7 @@ namespace Community.Grains.Realtime;
 
 /// <summary>
 /// Sends a grain's events to the hosts whose clients subscribe to them. Per host, one call is in flight at a
-/// time and the events that arrive meanwhile travel together in the next call: a busy grain costs one call per
+/// time and the events that arrive meanwhile travel together in the next call (a <see cref="Pump{T}"/> per host): a busy grain costs one call per
 /// batch per host, never one per viewer, and each host receives the events in the order they were published.
 /// A host hears a topic until it answers that nobody there wants it, and again from its next
 /// <see cref="Attach"/>; a new activation knows nothing, so it sends every host everything until told otherwise.
@@ -20,6 +21,12 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
     private readonly Dictionary<string, HostQueue> _queues = new(StringComparer.Ordinal);
     private RelaySet _relays = RelaySet.Empty;
 
+    /// <summary>Sends <paramref name="payload"/> to the hosts that want <paramref name="topic"/>, as the event its type names; <paramref name="seq"/> is its place in the topic's stream (0 outside one).</summary>
+    public void Publish<T>(string topic, T payload, long seq = 0)
+        where T : class, IClientEvent =>
+        Publish(RealtimeEvent.Of(topic, payload, seq));
+
+    /// <summary>The untyped form, left until the last call sites move to <see cref="Publish{T}"/>.</summary>
     public void Publish(string topic, string method, object payload, long seq = 0) =>
         Publish(new RealtimeEvent(topic, method, payload, seq));
 
@@ -67,18 +74,11 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
                 continue;
             }
 
-            if (queue.Pending.Count >= MaxQueuedPerHost)
+            queue.Relay = entry.Relay;
+            if (queue.Pump.Add(evt) > 0)
             {
                 // The host relay notices the seq gap this leaves and fetches the items from the stream.
-                queue.Pending.RemoveAt(0);
                 LogDropped(logger, entry.HostId);
-            }
-
-            queue.Pending.Add(evt);
-            if (!queue.Sending)
-            {
-                queue.Sending = true;
-                _ = PumpAsync(entry, queue);
             }
         }
     }
@@ -89,7 +89,7 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
         _relays = relays;
         foreach (var hostId in _queues.Keys.Where(id => !relays.Relays.Any(r => r.HostId == id)).ToList())
         {
-            if (!_queues[hostId].Sending)
+            if (!_queues[hostId].Pump.Busy)
             {
                 _queues.Remove(hostId);
             }
@@ -100,54 +100,16 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
     {
         if (!_queues.TryGetValue(hostId, out var queue))
         {
-            queue = new HostQueue();
+            queue = new HostQueue(this, hostId);
             _queues.Add(hostId, queue);
         }
 
         return queue;
     }
 
-    private async Task PumpAsync(RelayEntry entry, HostQueue queue)
+    private async Task DeliverAsync(HostQueue queue, List<RealtimeEvent> batch)
     {
-        try
-        {
-            while (queue.Pending.Count > 0)
-            {
-                List<RealtimeEvent> batch;
-                if (queue.Pending.Count <= MaxBatch)
-                {
-                    batch = queue.Pending;
-                    queue.Pending = [];
-                }
-                else
-                {
-                    batch = queue.Pending.GetRange(0, MaxBatch);
-                    queue.Pending.RemoveRange(0, MaxBatch);
-                }
-
-                try
-                {
-                    Forget(queue, await entry.Relay.Deliver(batch));
-                }
-                catch (Exception ex)
-                {
-                    // At most once, like Orleans messaging: the host finds the seq gap at its next item (or the next head) and fetches it.
-                    LogDeliveryFailed(logger, ex, entry.HostId, batch.Count);
-                    if (!registry.Current.Relays.Any(r => r.HostId == entry.HostId))
-                    {
-                        queue.Pending.Clear();
-                    }
-                }
-            }
-        }
-        finally
-        {
-            queue.Sending = false;
-        }
-    }
-
-    private static void Forget(HostQueue queue, RelayReceipt receipt)
-    {
+        var receipt = await queue.Relay!.Deliver(batch);
         foreach (var topic in receipt.Unwanted)
         {
             if (!queue.Interest.TryGetValue(topic, out var known) || known.Stamp <= receipt.Stamp)
@@ -157,21 +119,40 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
         }
 
         // Events of a topic the host just declined may be queued behind: they would only be declined again.
-        if (receipt.Unwanted.Count > 0 && queue.Pending.Count > 0)
+        if (receipt.Unwanted.Count > 0)
         {
-            queue.Pending.RemoveAll(e => queue.Interest.TryGetValue(e.Topic, out var i) && !i.Wanted);
+            queue.Pump.RemoveAll(e => queue.Interest.TryGetValue(e.Topic, out var i) && !i.Wanted);
+        }
+    }
+
+    private void DeliveryFailed(HostQueue queue, Exception ex, List<RealtimeEvent> batch)
+    {
+        // At most once, like Orleans messaging: the host finds the seq gap at its next item (or the next head) and fetches it.
+        LogDeliveryFailed(logger, ex, queue.HostId, batch.Count);
+        if (!registry.Current.Relays.Any(r => r.HostId == queue.HostId))
+        {
+            queue.Pump.Clear();
         }
     }
 
     private readonly record struct Interest(bool Wanted, long Stamp);
 
+    /// <summary>One host's pump: one call in flight, the events published meanwhile go in the next.</summary>
     private sealed class HostQueue
     {
-        public List<RealtimeEvent> Pending { get; set; } = [];
+        public HostQueue(RealtimeFanout fanout, string hostId)
+        {
+            HostId = hostId;
+            Pump = new Pump<RealtimeEvent>(batch => fanout.DeliverAsync(this, batch), budget: MaxBatch, maxQueued: MaxQueuedPerHost, failed: (ex, batch) => fanout.DeliveryFailed(this, ex, batch));
+        }
+
+        public string HostId { get; }
+
+        public Pump<RealtimeEvent> Pump { get; }
+
+        public IRealtimeRelay? Relay { get; set; }
 
         public Dictionary<string, Interest> Interest { get; } = new(StringComparer.Ordinal);
-
-        public bool Sending { get; set; }
     }
 
     // Debug: while a dead host is being declared dead every batch to it fails, and the host relays fill what matters.

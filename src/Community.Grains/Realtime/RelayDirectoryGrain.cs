@@ -4,32 +4,31 @@ using Microsoft.Extensions.Logging;
 namespace Community.Grains.Realtime;
 
 /// <summary>
-/// Knows every host's relay. Hosts register at start and re-register on a heartbeat, so a directory that
-/// lost its activation (its silo died) is whole again within one heartbeat. Every change is pushed to all
-/// hosts, which is how a new host starts receiving events before it takes its first connection.
+/// Keeps the authoritative list of every host's relay (a <see cref="RelayRegistry"/>, which holds the rules) and pushes
+/// each change to all hosts, which is how a new host starts receiving events before it takes its first connection.
+/// Hosts register at start and re-register on a heartbeat, so a directory that lost its activation (its silo died)
+/// is whole again within one heartbeat.
 /// </summary>
 public sealed partial class RelayDirectoryGrain(TimeProvider time, ILogger<RelayDirectoryGrain> logger) : Grain, IRelayDirectoryGrain
 {
-    private readonly Dictionary<string, RelayEntry> _relays = new(StringComparer.Ordinal);
-    private RelaySet _set = RelaySet.Empty;
+    private readonly RelayRegistry _relays = new(time);
 
     public Task<RelaySet> Register(RelayEntry entry)
     {
-        if (_relays.TryGetValue(entry.HostId, out var existing) && existing.Silo.Equals(entry.Silo) && existing.Relay.Equals(entry.Relay))
+        if (_relays.Register(entry))
         {
-            return Task.FromResult(_set);
+            LogRegistered(logger, entry.HostId, entry.Silo);
+            NotifyAll();
         }
 
-        _relays[entry.HostId] = entry;
-        LogRegistered(logger, entry.HostId, entry.Silo);
-        return Task.FromResult(Changed());
+        return Get();
     }
 
     public Task Unregister(string hostId)
     {
-        if (_relays.Remove(hostId))
+        if (_relays.Unregister(hostId))
         {
-            Changed();
+            NotifyAll();
         }
 
         return Task.CompletedTask;
@@ -37,28 +36,23 @@ public sealed partial class RelayDirectoryGrain(TimeProvider time, ILogger<Relay
 
     public Task<RelaySet> Prune(IReadOnlyList<SiloAddress> deadSilos)
     {
-        var dead = _relays.Values.Where(r => deadSilos.Contains(r.Silo)).Select(r => r.HostId).ToList();
-        foreach (var hostId in dead)
+        if (_relays.Prune(deadSilos))
         {
-            _relays.Remove(hostId);
+            NotifyAll();
         }
 
-        return Task.FromResult(dead.Count > 0 ? Changed() : _set);
+        return Get();
     }
 
-    public Task<RelaySet> Get() => Task.FromResult(_set);
+    public Task<RelaySet> Get() => Task.FromResult(_relays.Current);
 
-    private RelaySet Changed()
+    private void NotifyAll()
     {
-        // Versions come from the clock so that a re-activated directory still moves forward.
-        var version = Math.Max(_set.Version + 1, time.GetUtcNow().UtcTicks);
-        _set = new RelaySet(version, _relays.Values.OrderBy(r => r.HostId, StringComparer.Ordinal).ToList());
-        foreach (var entry in _set.Relays)
+        var set = _relays.Current;
+        foreach (var entry in set.Relays)
         {
-            _ = NotifyAsync(entry, _set);
+            _ = NotifyAsync(entry, set);
         }
-
-        return _set;
     }
 
     private async Task NotifyAsync(RelayEntry entry, RelaySet set)

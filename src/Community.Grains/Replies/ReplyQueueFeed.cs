@@ -1,24 +1,37 @@
+using Community.Grains.Runtime;
 using Community.Posts;
 using Community.Replies;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Community.Grains.Replies;
 
 /// <summary>
 /// A post's reports to its creator's reply queue, sent after the comments are stored so that commenting never waits
 /// on the queue. One call is in flight at a time and the comments stored meanwhile travel together in the next, in
-/// seq order. A failed call is retried a few times (the queue ignores what it has seen, so retries are harmless),
-/// then given up and logged. Must be used from the owning grain's context.
+/// seq order (a <see cref="Pump{T}"/>). A failed call is retried (<see cref="Retries"/>: the queue ignores what it has
+/// seen, so retries are harmless), then given up and logged. Must be used from the owning grain's context.
 /// </summary>
-public sealed partial class ReplyQueueFeed(IGrainFactory grains, string postId, TimeProvider time, ILogger logger)
+public sealed partial class ReplyQueueFeed
 {
     private const int MaxBatch = 200;
     private const int MaxQueued = 10_000;
-    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
-    private readonly List<Comment> _pending = [];
+    private readonly IGrainFactory _grains;
+    private readonly string _postId;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _retries;
+    private readonly Pump<Comment> _pump;
     private string _creator = "";
-    private bool _sending;
+
+    public ReplyQueueFeed(IGrainFactory grains, string postId, TimeProvider time, ILogger logger)
+    {
+        _grains = grains;
+        _postId = postId;
+        _logger = logger;
+        _retries = Retries.Create(time);
+        _pump = new Pump<Comment>(SendAsync, budget: MaxBatch, maxQueued: MaxQueued, failed: (ex, batch) => LogLost(logger, ex, postId, batch.Count));
+    }
 
     /// <summary>Reports a stored comment of the post by <paramref name="creator"/> (only those that can change the queue).</summary>
     public void Observe(string creator, Comment comment)
@@ -29,56 +42,16 @@ public sealed partial class ReplyQueueFeed(IGrainFactory grains, string postId, 
         }
 
         _creator = creator;
-        if (_pending.Count >= MaxQueued)
+        if (_pump.Add(comment) > 0)
         {
-            _pending.RemoveAt(0);
-            LogDropped(logger, postId);
-        }
-
-        _pending.Add(comment);
-        if (!_sending)
-        {
-            _sending = true;
-            _ = PumpAsync();
+            LogDropped(_logger, _postId);
         }
     }
 
-    private async Task PumpAsync()
+    private Task SendAsync(List<Comment> batch)
     {
-        try
-        {
-            while (_pending.Count > 0)
-            {
-                var batch = _pending.GetRange(0, Math.Min(MaxBatch, _pending.Count));
-                _pending.RemoveRange(0, batch.Count);
-                await SendAsync(batch);
-            }
-        }
-        finally
-        {
-            _sending = false;
-        }
-    }
-
-    private async Task SendAsync(List<Comment> batch)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await grains.GetGrain<IReplyQueueGrain>(_creator).Observe(postId, batch);
-                return;
-            }
-            catch (Exception) when (attempt < RetryDelays.Length)
-            {
-                await Task.Delay(RetryDelays[attempt], time);
-            }
-            catch (Exception ex)
-            {
-                LogLost(logger, ex, postId, batch.Count);
-                return;
-            }
-        }
+        var queue = _grains.GetGrain<IReplyQueueGrain>(_creator);
+        return _retries.ExecuteInContextAsync(() => queue.Observe(_postId, batch));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The reply queue did not take {Count} comments of post {PostId}; they stay out of it.")]

@@ -139,11 +139,7 @@ public sealed partial class HostRelay : IRealtimeRelay
 
     public Task RelaysChanged(RelaySet relays)
     {
-        if (relays.Version >= _registry.Current.Version)
-        {
-            _registry.Update(relays);
-        }
-
+        _registry.Update(relays);
         return Task.CompletedTask;
     }
 

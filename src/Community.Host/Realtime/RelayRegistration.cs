@@ -5,9 +5,9 @@ using Orleans.Runtime;
 namespace Community.Host.Realtime;
 
 /// <summary>
-/// Registers this host's relay with the directory before the host takes connections, re-registers on a
-/// heartbeat (a directory that moved silos is rebuilt within one beat), and drops dead hosts as soon as
-/// cluster membership declares their silo dead.
+/// Keeps this host listed in the relay directory and its <see cref="RelayRegistry"/> (which holds the membership rules)
+/// fed: registers before the host takes connections, re-registers on a heartbeat (a directory that moved silos is
+/// rebuilt within one beat), and tells the registry as soon as cluster membership declares a silo dead.
 /// </summary>
 public sealed partial class RelayRegistration(
     IGrainFactory grains,
@@ -15,32 +15,32 @@ public sealed partial class RelayRegistration(
     RelayRegistry registry,
     ILocalSiloDetails silo,
     IClusterMembershipService membership,
-    ILogger<RelayRegistration> logger) : IHostedService, IDisposable
+    ILogger<RelayRegistration> logger) : BackgroundService
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan QuickBeat = TimeSpan.FromSeconds(1);
-    private readonly CancellationTokenSource _stopping = new();
+    private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(2);
     private RelayEntry? _entry;
-    private Task? _background;
 
     private IRelayDirectoryGrain Directory => grains.GetGrain<IRelayDirectoryGrain>(0);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Registers before returning, so the host is listed before it takes its first connection.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var reference = grains.CreateObjectReference<IRealtimeRelay>(relay);
-        _entry = new RelayEntry(relay.HostId, silo.SiloAddress, reference);
+        _entry = new RelayEntry(relay.HostId, silo.SiloAddress, grains.CreateObjectReference<IRealtimeRelay>(relay));
         registry.Update(await Directory.Register(_entry));
-        _background = Task.WhenAll(HeartbeatAsync(_stopping.Token), WatchMembershipAsync(_stopping.Token));
+        await base.StartAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        // Stops the beats first (the cancellation is immediate), so none re-registers after the goodbye.
+        var stopped = base.StopAsync(cancellationToken);
         if (_entry is not null)
         {
             try
             {
-                await Directory.Unregister(_entry.HostId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+                await Directory.Unregister(_entry.HostId).WaitAsync(GoodbyeTimeout, cancellationToken);
             }
             catch (Exception ex)
             {
@@ -48,22 +48,29 @@ public sealed partial class RelayRegistration(
             }
         }
 
-        if (_background is not null)
+        await stopped;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
         {
-            await _background.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await Task.WhenAll(HeartbeatAsync(stoppingToken), WatchMembershipAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
-        // Beats every 10 s, and every second while the known relays miss an active silo: while a silo joins, the
-        // directory can briefly be active twice (each copy knowing one host), and re-registering reaches the copy that lives on.
+        // Beats every 10 s, and every second while an active silo has no relay in the registry.
         using var timer = new PeriodicTimer(QuickBeat);
         var sinceBeat = TimeSpan.Zero;
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             sinceBeat += QuickBeat;
-            if (sinceBeat < Heartbeat && !MissesActiveSilo())
+            if (sinceBeat < Heartbeat && !registry.Misses(ActiveSilos()))
             {
                 continue;
             }
@@ -71,11 +78,7 @@ public sealed partial class RelayRegistration(
             sinceBeat = TimeSpan.Zero;
             try
             {
-                var set = await Directory.Register(_entry!);
-                if (set.Version >= registry.Current.Version)
-                {
-                    registry.Update(set);
-                }
+                registry.Update(await Directory.Register(_entry!));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -84,23 +87,19 @@ public sealed partial class RelayRegistration(
         }
     }
 
-    private bool MissesActiveSilo()
-    {
-        var relays = registry.Current.Relays;
-        return membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && !relays.Any(r => r.Silo.Equals(m.SiloAddress)));
-    }
+    private IEnumerable<SiloAddress> ActiveSilos() =>
+        membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
 
     private async Task WatchMembershipAsync(CancellationToken cancellationToken)
     {
         await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
         {
             var dead = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress).ToList();
-            if (dead.Count == 0 || !registry.Current.Relays.Any(r => dead.Contains(r.Silo)))
+            if (!registry.RemoveSilos(dead))
             {
                 continue;
             }
 
-            registry.RemoveSilos(dead);
             try
             {
                 // The directory may have lived on the silo that died and come back empty elsewhere:
@@ -114,8 +113,6 @@ public sealed partial class RelayRegistration(
             }
         }
     }
-
-    public void Dispose() => _stopping.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay heartbeat failed; will retry.")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception ex);
