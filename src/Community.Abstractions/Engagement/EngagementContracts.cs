@@ -103,4 +103,10 @@ public interface ICreatorEngagementGrain : IGrainWithStringKey, IEngagementSink,
 {
     /// <summary>The creator's scores (404 when the handle has no creator profile).</summary>
     Task<EngagementScores> Get();
+
+    /// <summary>
+    /// The creator's scores at <paramref name="followers"/>, the count the caller has just read from the creator's profile:
+    /// the same figures as <see cref="Get"/> without reading the profile a second time.
+    /// </summary>
+    Task<EngagementScores> GetWithFollowers(long followers);
 }

@@ -42,8 +42,7 @@ public sealed partial class CampaignGrain(
     private readonly Dictionary<string, CreatorLive> _creators = new(StringComparer.Ordinal);
     private Dictionary<string, CampaignSource> _sources = new(StringComparer.Ordinal);
     private PulseTimer? _pulse;
-    private PulseTimer? _save;
-    private bool _unsaved;
+    private PeriodicStateWriter? _store;
 
     private string CampaignId => this.GetPrimaryKeyString();
 
@@ -53,7 +52,7 @@ public sealed partial class CampaignGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var rollup = state.State.Rollup is { } json ? LogJson.Read<CampaignRollup>(json) : new CampaignRollup();
+        var rollup = state.State.Rollup ?? new CampaignRollup();
         _sources = new Dictionary<string, CampaignSource>(rollup.Sources, StringComparer.Ordinal);
         _tracker.Load(rollup.Tracker);
         foreach (var handle in state.State.Creators)
@@ -72,7 +71,7 @@ public sealed partial class CampaignGrain(
         }
 
         _pulse = new PulseTimer(this, _options.CampaignPushInterval, PulseAsync);
-        _save = new PulseTimer(this, _options.PushInterval, SaveAsync);
+        _store = new PeriodicStateWriter(this, state, _options.PushInterval, CaptureRollup, logger);
         return Task.CompletedTask;
     }
 
@@ -123,9 +122,7 @@ public sealed partial class CampaignGrain(
             }
 
             var followers = await RequireCreatorProfileAsync(handle);
-            var next = state.State.Clone();
-            next.Creators.Add(handle);
-            await GrainStorage.WriteAsync(this, state, next);
+            await GrainStorage.WriteAsync(this, state, state.State with { Creators = [.. state.State.Creators, handle] });
             Creator(handle).SetFollowers(followers, time.GetUtcNow());
             _pulse!.Touch();
         }
@@ -144,9 +141,7 @@ public sealed partial class CampaignGrain(
                 throw CommunityException.Conflict($"Campaign '{CampaignId}' already has the most members a campaign may have ({CampaignLimits.MaxMembers}).");
             }
 
-            var next = state.State.Clone();
-            next.Members.Add(handle);
-            await GrainStorage.WriteAsync(this, state, next);
+            await GrainStorage.WriteAsync(this, state, state.State with { Members = [.. state.State.Members, handle] });
             _pulse!.Touch();
         }
 
@@ -222,17 +217,18 @@ public sealed partial class CampaignGrain(
         var at = Math.Min(report.At.UtcTicks, time.GetUtcNow().UtcTicks);
         _tracker.Record(delta, at);
         creator.Heat.Add(heat, at);
-        _unsaved = true;
         _pulse!.Touch();
-        _save!.Touch();
+        _store!.Changed();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _pulse?.Stop();
-        _save?.Stop();
-        await SaveAsync();
+        if (_store is not null)
+        {
+            await _store.FlushAsync();
+        }
     }
 
     private async Task PulseAsync()
@@ -246,32 +242,19 @@ public sealed partial class CampaignGrain(
         _fanout.Publish(Topics.Campaign(CampaignId), snapshot);
     }
 
-    private async Task SaveAsync()
+    /// <summary>
+    /// The roll-up into the state, just before it is stored. The state holds the live sources (not a copy): it is
+    /// serialized within the write, and no report interleaves with it.
+    /// </summary>
+    private void CaptureRollup() => state.State = state.State with
     {
-        if (!_unsaved || !state.State.Exists)
-        {
-            return;
-        }
-
-        _unsaved = false;
-        var rollup = new CampaignRollup
+        Rollup = new CampaignRollup
         {
             Sources = _sources,
             Tracker = _tracker.Save(),
             CreatorHeat = _creators.ToDictionary(c => c.Key, c => c.Value.Heat.Save(), StringComparer.Ordinal),
-        };
-        state.State.Rollup = LogJson.Write(rollup);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            _unsaved = true;
-            _save?.Touch();
-            LogSaveFailed(logger, ex, CampaignId);
-        }
-    }
+        },
+    };
 
     private async Task<CampaignSnapshot> SnapshotAsync()
     {
@@ -440,7 +423,4 @@ public sealed partial class CampaignGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the responsiveness of {Handle} for campaign {CampaignId} failed; the last figure stays for now.")]
     private static partial void LogResponsivenessFailed(ILogger logger, Exception ex, string handle, string campaignId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing the roll-up of campaign {CampaignId} failed; retrying on the next beat.")]
-    private static partial void LogSaveFailed(ILogger logger, Exception ex, string campaignId);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Community.Creators;
 using Community.Engagement;
 using Community.Errors;
@@ -14,8 +15,8 @@ namespace Community.Grains.Engagement;
 /// A creator's live engagement, fed by their posts' roll-up reports: windows and heat across all their posts,
 /// and the rate over their 12 newest posts (mean: HypeAuditor; median: Modash). Pushes <c>EngagementUpdated</c>
 /// to <c>creator:{handle}</c> at most once per push interval while it changes, and stores windows and heat on
-/// the same beat, so a restart loses at most one interval of roll-ups. Kept apart from <see cref="Creators.CreatorGrain"/>
-/// so that engagement traffic never queues behind profile and follower writes.
+/// a beat of the same length (<see cref="PeriodicStateWriter"/>), so a restart loses at most one interval of roll-ups.
+/// Kept apart from <see cref="Creators.CreatorGrain"/> so that engagement traffic never queues behind profile and follower writes.
 /// </summary>
 public sealed partial class CreatorEngagementGrain(
     [PersistentState("creator-engagement", GrainStorage.ProviderName)] IPersistentState<CreatorEngagementState> state,
@@ -30,8 +31,8 @@ public sealed partial class CreatorEngagementGrain(
     private readonly RealtimeFanout _fanout = new(relays, logger);
     private readonly Dictionary<string, RecentPost> _recent = new(StringComparer.Ordinal);
     private PulseTimer? _pulse;
+    private PeriodicStateWriter? _store;
     private bool _seeded;
-    private bool _unsaved;
     private long _followers;
     private DateTimeOffset _followersAt = DateTimeOffset.MinValue;
 
@@ -43,8 +44,9 @@ public sealed partial class CreatorEngagementGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _tracker.Load(state.State.Tracker is { } json ? LogJson.Read<EngagementTrackerState>(json) : null);
+        _tracker.Load(state.State.Tracker);
         _pulse = new PulseTimer(this, options.Value.PushInterval, PulseAsync);
+        _store = new PeriodicStateWriter(this, state, options.Value.PushInterval, () => state.State.Tracker = _tracker.Save(), logger);
         return Task.CompletedTask;
     }
 
@@ -56,7 +58,7 @@ public sealed partial class CreatorEngagementGrain(
         report.Delta.CopyTo(delta);
         _tracker.Record(delta, Math.Min(report.At.UtcTicks, now.UtcTicks));
         Remember(report.Source, report.PublishedAt, report.Totals);
-        _unsaved = true;
+        _store!.Changed();
         _pulse!.Touch();
     }
 
@@ -69,38 +71,27 @@ public sealed partial class CreatorEngagementGrain(
         return Scores();
     }
 
+    public async Task<EngagementScores> GetWithFollowers(long followers)
+    {
+        _followers = followers;
+        _followersAt = time.GetUtcNow();
+        await SeedAsync();
+        return Scores();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _pulse?.Stop();
-        await SaveAsync();
+        if (_store is not null)
+        {
+            await _store.FlushAsync();
+        }
     }
 
     private async Task PulseAsync()
     {
         await RefreshFollowersAsync(require: false);
         _fanout.Publish(Topics.Creator(Handle), Scores());
-        await SaveAsync();
-    }
-
-    private async Task SaveAsync()
-    {
-        if (!_unsaved)
-        {
-            return;
-        }
-
-        _unsaved = false;
-        state.State.Tracker = LogJson.Write(_tracker.Save());
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            _unsaved = true;
-            _pulse?.Touch();
-            LogSaveFailed(logger, ex, Handle);
-        }
     }
 
     /// <summary>Once per activation: the newest posts' counters, so the rate is right before their first report.</summary>
@@ -179,15 +170,15 @@ public sealed partial class CreatorEngagementGrain(
     }
 
     private sealed record RecentPost(DateTimeOffset PublishedAt, EngagementCounts Totals);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing the engagement of creator {Handle} failed; retrying on the next beat.")]
-    private static partial void LogSaveFailed(ILogger logger, Exception ex, string handle);
 }
 
-/// <summary>A creator's stored windows and heat (Orleans grain state, provider "store"), as JSON of <see cref="EngagementTrackerState"/>.</summary>
+/// <summary>A creator's stored windows and heat (Orleans grain state, provider "store").</summary>
 [GenerateSerializer]
 [Alias("community.creator-engagement-state")]
 public sealed class CreatorEngagementState
 {
-    [Id(0)] public string? Tracker { get; set; }
+    /// <summary>Stored as JSON of its own; state stored before that holds it as a string of JSON, and still reads.</summary>
+    [Id(0)]
+    [JsonConverter(typeof(StoredJsonConverter<EngagementTrackerState>))]
+    public EngagementTrackerState? Tracker { get; set; }
 }

@@ -49,4 +49,6 @@ public sealed class DecayingSum(TimeSpan halfLife)
 }
 
 /// <summary>A <see cref="DecayingSum"/> as data.</summary>
-public sealed record DecayingSumState(double Value, long AtTicks);
+[GenerateSerializer]
+[Alias("community.decaying-sum-state")]
+public sealed record DecayingSumState([property: Id(0)] double Value, [property: Id(1)] long AtTicks);

@@ -75,4 +75,6 @@ public sealed class EngagementTracker
 }
 
 /// <summary>An <see cref="EngagementTracker"/> as data, for grain state.</summary>
-public sealed record EngagementTrackerState(RollingWindowState[] Windows, DecayingSumState Heat);
+[GenerateSerializer]
+[Alias("community.engagement-tracker-state")]
+public sealed record EngagementTrackerState([property: Id(0)] RollingWindowState[] Windows, [property: Id(1)] DecayingSumState Heat);

@@ -131,4 +131,6 @@ public sealed class RollingWindow
 }
 
 /// <summary>A <see cref="RollingWindow"/> as data: the newest bucket's index and the ring (60 × counters, bucket-major).</summary>
-public sealed record RollingWindowState(long Head, long[] Buckets);
+[GenerateSerializer]
+[Alias("community.rolling-window-state")]
+public sealed record RollingWindowState([property: Id(0)] long Head, [property: Id(1)] long[] Buckets);

@@ -65,25 +65,25 @@ public static class ConversationsApi
 
         creator.MapPut("/dm-policy", async (string handle, PolicyInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            CreatorsApi.RequireSelf(handle, user, "choose who may message this creator");
+            user.RequireSelf(handle, "choose who may message this creator");
             return TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(handle).SetDmPolicy(DmPolicy.Parse(input.Policy)));
         });
 
         creator.MapGet("/blocked", async (string handle, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            CreatorsApi.RequireSelf(handle, user, "see whom this creator blocked");
+            user.RequireSelf(handle, "see whom this creator blocked");
             return TypedResults.Ok(new BlockedList(await grains.GetGrain<ICreatorGrain>(handle).Blocked()));
         });
 
         creator.MapPut("/blocked/{blocked}", async (string handle, string blocked, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            CreatorsApi.RequireSelf(handle, user, "block users for this creator");
+            user.RequireSelf(handle, "block users for this creator");
             return TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(handle).Block(Handle.Require(blocked, "user to block")));
         });
 
         creator.MapDelete("/blocked/{blocked}", async (string handle, string blocked, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            CreatorsApi.RequireSelf(handle, user, "unblock users for this creator");
+            user.RequireSelf(handle, "unblock users for this creator");
             return TypedResults.Ok(await grains.GetGrain<ICreatorGrain>(handle).Unblock(Handle.Require(blocked, "user to unblock")));
         });
 

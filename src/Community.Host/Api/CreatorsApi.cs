@@ -2,11 +2,9 @@ using System.Security.Claims;
 using Community.Creators;
 using Community.Engagement;
 using Community.Errors;
-using Community.Grains.Engagement;
 using Community.Host.Auth;
 using Community.Host.Hosting;
 using Community.Identity;
-using Community.Posts;
 using Community.Replies;
 
 namespace Community.Host.Api;
@@ -15,27 +13,13 @@ public static class CreatorsApi
 {
     public sealed record PostInput(string? Text, string? CampaignId);
 
-    /// <summary><see cref="Heat"/> and <see cref="Windows"/> are additions: the creator's live scores across all their posts (docs/engagement.md).</summary>
-    public sealed record CreatorEngagement(int Posts, long Interactions, double EngagementRate, double MedianEngagementRate, double Heat, EngagementWindows Windows, Responsiveness Responsiveness);
-
-    public sealed record CreatorView(
-        string Handle,
-        string DisplayName,
-        IReadOnlyList<string> Niches,
-        string? Bio,
-        long Followers,
-        string Tier,
-        long Posts,
-        DateTimeOffset CreatedAt,
-        CreatorEngagement Engagement);
-
     public static IEndpointRouteBuilder MapCreatorsApi(this IEndpointRouteBuilder app)
     {
         var creators = app.MapGroup("/api/creators/{handle}").RequireAuthorization();
 
         creators.MapPut("/", async (string handle, CreatorProfileInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            RequireSelf(handle, user, "create or edit this creator profile");
+            user.RequireSelf(handle, "create or edit this creator profile");
             var profile = await grains.GetGrain<ICreatorGrain>(handle).SaveProfile(input);
             return TypedResults.Ok(await ViewAsync(profile, grains));
         });
@@ -55,7 +39,7 @@ public static class CreatorsApi
 
         creators.MapPost("/posts", async (string handle, PostInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            RequireSelf(handle, user, "publish as this creator");
+            user.RequireSelf(handle, "publish as this creator");
             var post = await grains.GetGrain<ICreatorGrain>(handle).Publish(input.Text ?? "", input.CampaignId);
             return TypedResults.Created($"/api/posts/{post.PostId}", await PostsApi.ViewAsync(post, grains));
         });
@@ -63,31 +47,30 @@ public static class CreatorsApi
         return app;
     }
 
-    /// <summary>Only the user a handle names may act as it: 400 for a malformed handle, 403 for someone else's.</summary>
-    public static void RequireSelf(string handle, ClaimsPrincipal user, string action)
-    {
-        Handle.Require(handle);
-        if (user.Handle() != handle)
-        {
-            throw CommunityException.Forbidden($"Only {handle} may {action}; you are signed in as {user.Handle()}.");
-        }
-    }
+    /// <summary><see cref="Heat"/> and <see cref="Windows"/> are additions: the creator's live scores across all their posts (docs/engagement.md).</summary>
+    public sealed record CreatorEngagement(int Posts, long Interactions, double EngagementRate, double MedianEngagementRate, double Heat, EngagementWindows Windows, Responsiveness Responsiveness);
 
+    public sealed record CreatorView(
+        string Handle,
+        string DisplayName,
+        IReadOnlyList<string> Niches,
+        string? Bio,
+        long Followers,
+        string Tier,
+        long Posts,
+        DateTimeOffset CreatedAt,
+        CreatorEngagement Engagement);
+
+    /// <summary>
+    /// The profile with the creator's engagement: the figures their engagement grain keeps (rolled up from their posts, so
+    /// within a roll-up beat of them) at the follower count just read, and their responsiveness.
+    /// </summary>
     public static async Task<CreatorView> ViewAsync(CreatorProfile profile, IGrainFactory grains)
     {
-        var postIds = await grains.GetGrain<ICreatorGrain>(profile.Handle).RecentPosts(EngagementMath.CreatorWindowPosts);
         var responsiveness = grains.GetGrain<IReplyQueueGrain>(profile.Handle).Responsiveness();
-        var posts = await Task.WhenAll(postIds.Select(id => grains.GetGrain<IPostGrain>(id).Get()));
-        var rates = posts.OfType<Post>().Select(p => EngagementMath.PostRate(p.Counters.Interactions, profile.Followers)).ToList();
-        var live = await grains.GetGrain<ICreatorEngagementGrain>(profile.Handle).Get();
-        var engagement = new CreatorEngagement(
-            rates.Count,
-            posts.OfType<Post>().Sum(p => p.Counters.Interactions),
-            EngagementMath.Mean(rates),
-            EngagementMath.Median(rates),
-            live.Heat,
-            live.Windows,
-            await responsiveness);
+        var live = await grains.GetGrain<ICreatorEngagementGrain>(profile.Handle).GetWithFollowers(profile.Followers);
+        var engagement = new CreatorEngagement(live.Posts, live.Interactions, live.EngagementRate, live.MedianEngagementRate,
+            live.Heat, live.Windows, await responsiveness);
         return new CreatorView(profile.Handle, profile.DisplayName, profile.Niches, profile.Bio, profile.Followers, profile.Tier, profile.Posts, profile.CreatedAt, engagement);
     }
 }

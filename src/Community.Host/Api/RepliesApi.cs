@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Community.Creators;
 using Community.Errors;
+using Community.Host.Auth;
 using Community.Replies;
 using Community.Validation;
 
@@ -14,7 +15,7 @@ public static class RepliesApi
 
         creator.MapGet("/unanswered", async (string handle, int? limit, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            CreatorsApi.RequireSelf(handle, user, "see this creator's reply queue");
+            user.RequireSelf(handle, "see this creator's reply queue");
             var size = Limits.PageSize(limit);
             _ = await grains.GetGrain<ICreatorGrain>(handle).GetProfile()
                 ?? throw CommunityException.NotFound($"There is no creator '{handle}': create your creator profile first.");

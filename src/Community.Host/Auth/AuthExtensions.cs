@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Community.Errors;
 using Community.Host.Hosting;
 using Community.Identity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -119,6 +120,17 @@ public static class AuthExtensions
     /// <summary>The authenticated caller's handle.</summary>
     public static string Handle(this ClaimsPrincipal user) =>
         user.FindFirstValue(HandleClaim) ?? throw new InvalidOperationException("The request is not authenticated.");
+
+    /// <summary>Only the user a handle names may act as it: 400 for a malformed handle, 403 for someone else's.</summary>
+    /// <param name="action">What the caller tried, as the refusal words it: "Only maya may {action}".</param>
+    public static void RequireSelf(this ClaimsPrincipal user, string handle, string action)
+    {
+        Community.Identity.Handle.Require(handle);
+        if (user.Handle() != handle)
+        {
+            throw CommunityException.Forbidden($"Only {handle} may {action}; you are signed in as {user.Handle()}.");
+        }
+    }
 }
 
 /// <summary>The key for self-signed tokens: the configured one, or, for a lone dev host, a random one per process.</summary>

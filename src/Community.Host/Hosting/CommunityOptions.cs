@@ -4,7 +4,7 @@ namespace Community.Host.Hosting;
 
 public enum StorageProvider
 {
-    /// <summary>Azure Storage (Azurite locally): clustering, grain state, reminders and streams.</summary>
+    /// <summary>Azure Storage (Azurite locally): clustering, grain state and streams.</summary>
     AzureStorage,
 
     /// <summary>Everything in this process's memory: for demos and quick tries; lost on exit, one host only.</summary>

@@ -14,7 +14,14 @@ namespace Community.Host.Hosting;
 
 public static class OrleansHostingExtensions
 {
-    /// <summary>Co-hosts the Orleans silo with the chosen storage: Azure Table clustering, grain state and reminders, or all in memory.</summary>
+    /// <summary>
+    /// How grain state is stored in Azure Table storage: JSON of the state's own shape (System.Text.Json, property names as
+    /// declared), without .NET type names, so renaming a type never strands stored state.
+    /// </summary>
+    public static IGrainStorageSerializer GrainStateSerializer { get; } =
+        new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
+
+    /// <summary>Co-hosts the Orleans silo with the chosen storage: Azure Table clustering and grain state, or both in memory.</summary>
     public static WebApplicationBuilder AddCommunitySilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()
@@ -97,7 +104,6 @@ public static class OrleansHostingExtensions
             {
                 silo.UseDevelopmentClustering(new IPEndPoint(ResolveAdvertised(cluster.AdvertisedHost), cluster.SiloPort));
                 silo.AddMemoryGrainStorage(GrainStorage.ProviderName);
-                silo.UseInMemoryReminderService();
                 return;
             }
 
@@ -111,13 +117,7 @@ public static class OrleansHostingExtensions
             {
                 o.TableServiceClient = tables;
                 o.TableName = storage.TablePrefix + "grainstate";
-                // JSON of the state's own shape, without .NET type names, so renaming a type never strands stored state.
-                o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
-            });
-            silo.UseAzureTableReminderService(o =>
-            {
-                o.TableServiceClient = tables;
-                o.TableName = storage.TablePrefix + "reminders";
+                o.GrainStorageSerializer = GrainStateSerializer;
             });
         });
 
