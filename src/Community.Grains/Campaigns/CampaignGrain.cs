@@ -7,7 +7,6 @@ using Community.Grains.Realtime;
 using Community.Grains.Storage;
 using Community.Identity;
 using Community.Realtime;
-using Community.Replies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,22 +23,15 @@ namespace Community.Grains.Campaigns;
 public sealed partial class CampaignGrain(
     [PersistentState("campaign", GrainStorage.ProviderName)] IPersistentState<CampaignState> state,
     RelayRegistry relays,
+    IGrainFactory grains,
     TimeProvider time,
     IOptions<EngagementOptions> options,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain
 {
-    private static readonly TimeSpan FollowersMaxAge = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Responsiveness moves slowly (a 7-day window): reading it for every push would cost a call per creator per beat.
-    /// A creator's figure is read again after this, or on the next push after their posts report comments or replies.
-    /// </summary>
-    private static readonly TimeSpan ResponsivenessMaxAge = TimeSpan.FromSeconds(10);
-
     private readonly EngagementOptions _options = options.Value;
     private readonly EngagementTracker _tracker = new(options.Value);
     private readonly RealtimeFanout _fanout = new(relays, logger);
-    private readonly Dictionary<string, CreatorLive> _creators = new(StringComparer.Ordinal);
+    private readonly CampaignCreators _creators = new(grains, time, options.Value.HalfLife, logger);
     private Dictionary<string, CampaignSource> _sources = new(StringComparer.Ordinal);
     private PulseTimer? _pulse;
     private PeriodicStateWriter? _store;
@@ -57,17 +49,12 @@ public sealed partial class CampaignGrain(
         _tracker.Load(rollup.Tracker);
         foreach (var handle in state.State.Creators)
         {
-            Creator(handle).Heat.Load(rollup.CreatorHeat.GetValueOrDefault(handle));
+            _creators[handle].Heat.Load(rollup.CreatorHeat.GetValueOrDefault(handle));
         }
 
         foreach (var source in _sources.Values)
         {
-            var creator = Creator(source.Creator);
-            creator.Posts++;
-            for (var c = 0; c < EngagementCounts.Count; c++)
-            {
-                creator.Totals[c] += source.Counts[c];
-            }
+            _creators[source.Creator].Restore(source.Counts);
         }
 
         _pulse = new PulseTimer(this, _options.CampaignPushInterval, PulseAsync);
@@ -104,7 +91,7 @@ public sealed partial class CampaignGrain(
         await GrainStorage.WriteAsync(this, state, next);
         for (var i = 0; i < creators.Count; i++)
         {
-            Creator(creators[i]).SetFollowers(followers[i], time.GetUtcNow());
+            _creators[creators[i]].SetFollowers(followers[i], time.GetUtcNow());
         }
 
         return await SnapshotAsync();
@@ -123,7 +110,7 @@ public sealed partial class CampaignGrain(
 
             var followers = await RequireCreatorProfileAsync(handle);
             await GrainStorage.WriteAsync(this, state, state.State with { Creators = [.. state.State.Creators, handle] });
-            Creator(handle).SetFollowers(followers, time.GetUtcNow());
+            _creators[handle].SetFollowers(followers, time.GetUtcNow());
             _pulse!.Touch();
         }
 
@@ -193,14 +180,14 @@ public sealed partial class CampaignGrain(
 
             known = new CampaignSource(report.Creator, new long[EngagementCounts.Count]);
             _sources[report.Source] = known;
-            Creator(report.Creator).Posts++;
+            _creators[report.Creator].Posts++;
         }
 
         // Counters of record only grow: the difference to what this campaign last saw is what is new, and a
         // repeated or late report adds nothing.
         Span<long> delta = stackalloc long[EngagementCounts.Count];
         double heat = 0;
-        var creator = Creator(known.Creator);
+        var creator = _creators[known.Creator];
         for (var c = 0; c < EngagementCounts.Count; c++)
         {
             delta[c] = Math.Max(0, report.Totals[c] - known.Counts[c]);
@@ -252,13 +239,13 @@ public sealed partial class CampaignGrain(
         {
             Sources = _sources,
             Tracker = _tracker.Save(),
-            CreatorHeat = _creators.ToDictionary(c => c.Key, c => c.Value.Heat.Save(), StringComparer.Ordinal),
+            CreatorHeat = _creators.SaveHeat(),
         },
     };
 
     private async Task<CampaignSnapshot> SnapshotAsync()
     {
-        await Task.WhenAll(RefreshFollowersAsync(), RefreshResponsivenessAsync());
+        await _creators.RefreshAsync(state.State.Creators, CampaignId);
         var s = state.State;
         var now = time.GetUtcNow();
         var ticks = now.UtcTicks;
@@ -268,7 +255,7 @@ public sealed partial class CampaignGrain(
         var entries = new List<CampaignCreator>(s.Creators.Count);
         foreach (var handle in s.Creators)
         {
-            var live = Creator(handle);
+            var live = _creators[handle];
             var counts = EngagementCounts.From(live.Totals);
             var creatorReach = live.Posts * Math.Max(live.Followers, 1);
             reach += creatorReach;
@@ -288,87 +275,12 @@ public sealed partial class CampaignGrain(
             [.. entries.OrderByDescending(e => e.EngagementRate).ThenBy(e => e.Handle, StringComparer.Ordinal)]);
         return new CampaignSnapshot(CampaignId, s.Name, s.Owner, s.Budget, s.CreatedAt, [.. s.Creators], [.. s.Members], _sources.Count,
             sum, reach == 0 ? 0 : EngagementMath.PooledRate(sum.Interactions, reach), _tracker.Heat.ValueAt(ticks),
-            EngagementMath.CostPerEngagement(s.Budget, sum.Interactions), EngagementViews.Windows(_tracker, ticks), Series(ticks), leaderboard, now);
-    }
-
-    /// <summary>The last 60 minutes, a point per minute, oldest first: the buckets of the one-hour window.</summary>
-    private List<CampaignMinute> Series(long ticks)
-    {
-        var window = _tracker.LastHour;
-        var perCounter = new long[EngagementCounts.Count][];
-        for (var c = 0; c < EngagementCounts.Count; c++)
-        {
-            perCounter[c] = new long[RollingWindow.BucketCount];
-            window.Series(c, ticks, perCounter[c]);
-        }
-
-        var start = window.OldestBucketStart;
-        var series = new List<CampaignMinute>(RollingWindow.BucketCount);
-        for (var i = 0; i < RollingWindow.BucketCount; i++)
-        {
-            series.Add(new CampaignMinute(start + (window.BucketWidth * i),
-                new EngagementCounts(perCounter[0][i], perCounter[1][i], perCounter[2][i], perCounter[3][i], perCounter[4][i], perCounter[5][i])));
-        }
-
-        return series;
-    }
-
-    private async Task RefreshFollowersAsync()
-    {
-        var now = time.GetUtcNow();
-        var stale = state.State.Creators.Where(h => now - Creator(h).FollowersAt >= FollowersMaxAge).ToList();
-        if (stale.Count == 0)
-        {
-            return;
-        }
-
-        var profiles = await Task.WhenAll(stale.Select(h => GrainFactory.GetGrain<ICreatorGrain>(h).GetProfile()));
-        for (var i = 0; i < stale.Count; i++)
-        {
-            Creator(stale[i]).SetFollowers(profiles[i]?.Followers ?? 0, now);
-        }
-    }
-
-    private async Task RefreshResponsivenessAsync()
-    {
-        var now = time.GetUtcNow();
-        var stale = state.State.Creators.Where(h => now - Creator(h).ResponsivenessAt >= ResponsivenessMaxAge).ToList();
-        if (stale.Count == 0)
-        {
-            return;
-        }
-
-        await Task.WhenAll(stale.Select(async handle =>
-        {
-            var live = Creator(handle);
-            try
-            {
-                live.SetResponsiveness(await GrainFactory.GetGrain<IReplyQueueGrain>(handle).Responsiveness(), now);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A figure beside the leaderboard must not stop the campaign's push: keep the last one and try again
-                // after the max age, not on every push beat.
-                live.SetResponsiveness(live.Responsiveness, now);
-                LogResponsivenessFailed(logger, ex, handle, CampaignId);
-            }
-        }));
+            EngagementMath.CostPerEngagement(s.Budget, sum.Interactions), EngagementViews.Windows(_tracker, ticks), EngagementViews.Minutes(_tracker, ticks), leaderboard, now);
     }
 
     private async Task<long> RequireCreatorProfileAsync(string handle) =>
         (await GrainFactory.GetGrain<ICreatorGrain>(handle).GetProfile())?.Followers
             ?? throw CommunityException.NotFound($"There is no creator '{handle}': only creators with a profile can join a campaign.");
-
-    private CreatorLive Creator(string handle)
-    {
-        if (!_creators.TryGetValue(handle, out var live))
-        {
-            live = new CreatorLive(_options.HalfLife);
-            _creators.Add(handle, live);
-        }
-
-        return live;
-    }
 
     private void RequireExists()
     {
@@ -387,40 +299,6 @@ public sealed partial class CampaignGrain(
         }
     }
 
-    private sealed class CreatorLive(TimeSpan halfLife)
-    {
-        public long[] Totals { get; } = new long[EngagementCounts.Count];
-
-        public int Posts { get; set; }
-
-        public DecayingSum Heat { get; } = new(halfLife);
-
-        public long Followers { get; private set; }
-
-        public DateTimeOffset FollowersAt { get; private set; } = DateTimeOffset.MinValue;
-
-        public Responsiveness? Responsiveness { get; private set; }
-
-        public DateTimeOffset ResponsivenessAt { get; private set; } = DateTimeOffset.MinValue;
-
-        public void SetFollowers(long followers, DateTimeOffset at)
-        {
-            Followers = followers;
-            FollowersAt = at;
-        }
-
-        public void SetResponsiveness(Responsiveness? responsiveness, DateTimeOffset at)
-        {
-            Responsiveness = responsiveness;
-            ResponsivenessAt = at;
-        }
-
-        public void ExpireResponsiveness() => ResponsivenessAt = DateTimeOffset.MinValue;
-    }
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Report of {Source} ignored by campaign {CampaignId} (not a creator of it, or the campaign is full).")]
     private static partial void LogIgnoredReport(ILogger logger, string source, string campaignId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the responsiveness of {Handle} for campaign {CampaignId} failed; the last figure stays for now.")]
-    private static partial void LogResponsivenessFailed(ILogger logger, Exception ex, string handle, string campaignId);
 }

@@ -1,3 +1,4 @@
+using Community.Campaigns;
 using Community.Engagement;
 
 namespace Community.Grains.Engagement;
@@ -19,6 +20,28 @@ public static class EngagementViews
     }
 
     /// <summary>Each counter's deltas as a span, in counter order.</summary>
+    /// <summary>The last 60 minutes, a point per minute, oldest first: the buckets of the tracker's one-hour window.</summary>
+    public static List<CampaignMinute> Minutes(EngagementTracker tracker, long ticks)
+    {
+        var window = tracker.LastHour;
+        var perCounter = new long[EngagementCounts.Count][];
+        for (var c = 0; c < EngagementCounts.Count; c++)
+        {
+            perCounter[c] = new long[RollingWindow.BucketCount];
+            window.Series(c, ticks, perCounter[c]);
+        }
+
+        var start = window.OldestBucketStart;
+        var series = new List<CampaignMinute>(RollingWindow.BucketCount);
+        for (var i = 0; i < RollingWindow.BucketCount; i++)
+        {
+            series.Add(new CampaignMinute(start + (window.BucketWidth * i),
+                new EngagementCounts(perCounter[0][i], perCounter[1][i], perCounter[2][i], perCounter[3][i], perCounter[4][i], perCounter[5][i])));
+        }
+
+        return series;
+    }
+
     public static void Deltas(EngagementCounts now, EngagementCounts before, Span<long> deltas)
     {
         for (var c = 0; c < EngagementCounts.Count; c++)
