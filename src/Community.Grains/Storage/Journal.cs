@@ -208,7 +208,7 @@ public sealed partial class Journal<THead>
                 await EnsureLoadedAsync();
                 await _owner.PrepareAsync(batch);
                 plan = Plan(Head ?? throw CommunityException.NotFound("This stream does not exist."), batch);
-                if (plan.Accepted.Count > 0)
+                if (plan.Accepted.Any(a => !a.Decision.Unchanged))
                 {
                     await StoreAsync(plan);
                 }
