@@ -26,8 +26,10 @@ namespace Community.Grains.Storage;
 public sealed partial class Journal<THead>
     where THead : class
 {
+    /// <summary>The most rows one decision may write: one storage batch, less the head.</summary>
+    public const int MaxRows = ILogStore.MaxBatch - 1;
+
     private const int MaxHeadConflicts = 3;
-    private const int MaxRows = ILogStore.MaxBatch - 1;
 
     private readonly ILogStore _store;
     private readonly string _partition;

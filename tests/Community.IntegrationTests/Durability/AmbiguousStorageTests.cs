@@ -149,6 +149,33 @@ public sealed class AmbiguousStorageTests : IAsyncLifetime
         Assert.Equal((2L, 2L), (items.Single().Unread, items.Single().LastSeq));
     }
 
+    [Theory]
+    [InlineData(StorageFault.CutResponse)]
+    [InlineData(StorageFault.DelayResponse)]
+    public async Task A_reply_queue_write_whose_answer_was_lost_tells_the_creator_once(StorageFault fault)
+    {
+        var creator = ClusterFixture.Unique("cr");
+        var creatorHttp = await _host.CreatorAsync(creator);
+        var postId = await creatorHttp.PublishAsync(creator);
+        await using var creatorHub = await _host.ConnectAsync(creator);
+        var queue = new EventLog<UnansweredChanged>(creatorHub, ClientEvents.UnansweredChanged);
+        var fan = await _host.ClientAsync(ClusterFixture.Unique("fan"));
+
+        // The queue stores the comment, but its answer is lost: the write completes as stored, event and all.
+        _proxy.Arm(fault, request => request.StartsWith("POST ", StringComparison.Ordinal)
+            && request.Contains("$batch", StringComparison.Ordinal) && request.Contains($"replies(PartitionKey='{creator}'", StringComparison.Ordinal),
+            delay: TimeSpan.FromSeconds(2));
+        var question = await fan.CommentAsync(postId, "where was this shot?");
+        await queue.WaitForAsync(c => c.Total == 1);
+        var followUp = await fan.CommentAsync(postId, "and when?");
+        await queue.WaitForAsync(c => c.Total == 2);
+
+        Assert.Single(_proxy.Faulted);
+        Assert.Equal([[question.Id], [followUp.Id]], queue.Seen.Select(c => c.Added.Select(a => a.Id).ToList()));
+        var unanswered = await creatorHttp.GetFromJsonAsync<UnansweredPage>($"/api/creators/{creator}/unanswered", Api.Json);
+        Assert.Equal([question.Id, followUp.Id], unanswered!.Items.Select(c => c.Id));
+    }
+
     /// <summary>The entity-group transaction that stores a batch of the post's partition (its head is always in it).</summary>
     private static Func<string, bool> BatchOf(string postId) =>
         request => request.StartsWith("POST ", StringComparison.Ordinal) && request.Contains("$batch", StringComparison.Ordinal)
