@@ -158,7 +158,7 @@ public sealed class ReplyQueueGrain : Grain, IReplyQueueGrain, IStreamOwner<Repl
 
             if (stored.Added.Count > 0 || stored.Removed.Count > 0)
             {
-                _fanout.Publish(Topics.User(Creator), ClientEvents.UnansweredChanged, new UnansweredChanged(Creator, stored.Total, stored.Added, stored.Removed));
+                _fanout.Publish(Topics.User(Creator), new UnansweredChanged(Creator, stored.Total, stored.Added, stored.Removed));
             }
         }
     }
