@@ -10,26 +10,27 @@ namespace Community.Grains.Conversations;
 /// A user's inbox: one partition per user with, per conversation, an entry row (<c>c:{conversationId}</c>) and a
 /// listing row keyed by inverted time (<c>t:{ticks}:{conversationId}</c>), so a page of the most recent
 /// conversations is one range read however many conversations there are. The head holds the totals.
-/// Updates from conversations are merged (<see cref="InboxMath"/>) and group-committed: one batch in flight, and
-/// the updates that arrive meanwhile (fifty fans writing to one creator at once) are stored together in the next.
+/// Updates from conversations are merged into the stored entry (<see cref="InboxMath"/>) and group-committed through a
+/// <see cref="Journal{THead}"/>: one batch in flight, and the updates that arrive meanwhile (fifty fans writing to one
+/// creator at once) are stored together in the next. An inbox exists from its first update; an update that changes
+/// nothing (a conversation re-sending its summary) writes nothing.
 /// </summary>
 [Reentrant]
-public sealed partial class InboxGrain(ILogStoreFactory stores, ILogger<InboxGrain> logger) : Grain, IInboxGrain
+public sealed class InboxGrain : Grain, IInboxGrain, IStreamOwner<InboxHead>
 {
     public const string Table = "inboxes";
 
-    // An update writes at most three rows (entry, old and new listing row); a batch holds 99 besides the head.
-    private const int ConversationsPerBatch = 33;
-    private const int MaxConflicts = 3;
-
-    private readonly ILogStore _store = stores.Get(Table);
-    private readonly Dictionary<string, PendingUpdate> _pending = new(StringComparer.Ordinal);
+    private readonly ILogStore _store;
+    private readonly Journal<InboxHead> _journal;
+    // The stored entry of each conversation looked up or written (null: none), valid until the head is re-read.
     private readonly RecentMap<InboxEntry?> _entries = new(10_000);
-    private InboxHead _head = new();
-    private string? _etag;
-    private Task? _loading;
-    private bool _loaded;
-    private bool _committing;
+
+    public InboxGrain(ILogStoreFactory stores, ILogger<InboxGrain> logger)
+    {
+        _store = stores.Get(Table);
+        _journal = new Journal<InboxHead>(_store, Owner, this, logger, empty: () => new InboxHead());
+        _journal.Reloaded += _entries.Clear;
+    }
 
     private string Owner => this.GetPrimaryKeyString();
 
@@ -40,23 +41,7 @@ public sealed partial class InboxGrain(ILogStoreFactory stores, ILogger<InboxGra
             throw new ArgumentException($"Update of {update.ConversationId} does not belong in the inbox of {Owner}.", nameof(update));
         }
 
-        if (_pending.TryGetValue(update.ConversationId, out var pending))
-        {
-            pending.Update = InboxMath.Combine(pending.Update, update);
-        }
-        else
-        {
-            pending = new PendingUpdate(update);
-            _pending.Add(update.ConversationId, pending);
-        }
-
-        if (!_committing)
-        {
-            _committing = true;
-            _ = CommitLoopAsync();
-        }
-
-        return pending.Done.Task;
+        return _journal.Submit<object?>(new UpdateOp(update));
     }
 
     public async Task<InboxPage> List(int limit, string? before)
@@ -67,154 +52,78 @@ public sealed partial class InboxGrain(ILogStoreFactory stores, ILogger<InboxGra
             throw CommunityException.Invalid("before is not a cursor of this inbox: pass the 'next' of the previous page, or nothing for the first page.");
         }
 
-        await EnsureLoadedAsync();
+        await _journal.EnsureLoadedAsync();
         var rows = await _store.RangeAsync(Owner, from, InboxMath.ListingEnd, limit + 1);
         var items = rows.Take(limit).Select(r => LogJson.Read<InboxEntry>(r.Data)).ToList();
-        return new InboxPage(items, _head.Unread, rows.Count > limit ? InboxMath.Cursor(items[^1]) : null);
+        return new InboxPage(items, _journal.Head!.Unread, rows.Count > limit ? InboxMath.Cursor(items[^1]) : null);
     }
 
-    private async Task CommitLoopAsync()
+    /// <summary>Reads the stored entries of the batch's conversations that are not known yet, so planning merges into what is stored.</summary>
+    async Task IStreamOwner<InboxHead>.PrepareAsync(IReadOnlyList<StreamOp> batch)
     {
-        try
+        var missing = batch.Select(op => ((UpdateOp)op).Update.ConversationId).Distinct(StringComparer.Ordinal).Where(id => !_entries.Contains(id));
+        var read = await Task.WhenAll(missing.Select(async id => (Id: id, Row: await _store.ReadAsync(Owner, EntryKey(id)))));
+        foreach (var (id, row) in read)
         {
-            while (_pending.Count > 0)
-            {
-                var batch = _pending.Values.Take(ConversationsPerBatch).ToList();
-                foreach (var p in batch)
-                {
-                    _pending.Remove(p.Update.ConversationId);
-                }
-
-                try
-                {
-                    await CommitAsync(batch);
-                    batch.ForEach(p => p.Done.TrySetResult());
-                }
-                catch (Exception ex)
-                {
-                    if (ex is not CommunityException)
-                    {
-                        LogCommitFailed(logger, ex, Owner);
-                    }
-
-                    batch.ForEach(p => p.Done.TrySetException(ex));
-                }
-            }
-        }
-        finally
-        {
-            _committing = false;
+            _entries.Set(id, row is null ? null : LogJson.Read<InboxEntry>(row.Data));
         }
     }
 
-    private async Task CommitAsync(List<PendingUpdate> batch)
+    /// <summary>
+    /// Merges one update into its conversation's stored entry: the entry row, the listing row (moved when the last message
+    /// is newer) and the totals. Two updates of one conversation in a batch write the same rows, so the journal stores the
+    /// second in the next batch, merged into what the first stored.
+    /// </summary>
+    Decision<InboxHead> IStreamOwner<InboxHead>.Plan(InboxHead head, StreamOp op)
     {
-        for (var attempt = 0; ; attempt++)
+        var update = ((UpdateOp)op).Update;
+        _entries.TryGetValue(update.ConversationId, out var current);
+        var next = InboxMath.Merge(current, update);
+        if (next == current)
         {
-            try
-            {
-                await EnsureLoadedAsync();
-                var head = _head;
-                var writes = new List<LogWrite>(batch.Count * 3);
-                var stored = new List<InboxEntry>(batch.Count);
-                foreach (var p in batch)
-                {
-                    var current = await CurrentAsync(p.Update.ConversationId);
-                    var next = InboxMath.Merge(current, p.Update);
-                    if (next == current)
-                    {
-                        continue;
-                    }
+            return Decision<InboxHead>.Keep(head, null);
+        }
 
-                    var json = LogJson.Write(next);
-                    writes.Add(LogWrite.Upsert(EntryKey(next.ConversationId), json));
-                    if (current is not null && InboxMath.ListingKey(current) != InboxMath.ListingKey(next))
-                    {
-                        writes.Add(LogWrite.Delete(InboxMath.ListingKey(current)));
-                    }
+        var json = LogJson.Write(next);
+        var rows = new List<LogWrite>(3) { LogWrite.Upsert(EntryKey(next.ConversationId), json) };
+        if (current is not null && InboxMath.ListingKey(current) != InboxMath.ListingKey(next))
+        {
+            rows.Add(LogWrite.Delete(InboxMath.ListingKey(current)));
+        }
 
-                    writes.Add(LogWrite.Upsert(InboxMath.ListingKey(next), json));
-                    head = head with
-                    {
-                        Conversations = head.Conversations + (current is null ? 1 : 0),
-                        Unread = head.Unread + next.Unread - (current?.Unread ?? 0),
-                    };
-                    stored.Add(next);
-                }
+        rows.Add(LogWrite.Upsert(InboxMath.ListingKey(next), json));
+        var totals = head with
+        {
+            Conversations = head.Conversations + (current is null ? 1 : 0),
+            Unread = head.Unread + next.Unread - (current?.Unread ?? 0),
+        };
+        return new(totals, rows, null, Effect: next);
+    }
 
-                if (writes.Count == 0)
-                {
-                    return;
-                }
-
-                _etag = await _store.CommitAsync(Owner, _etag, LogJson.Write(head), writes);
-                _head = head;
-                stored.ForEach(e => _entries.Set(e.ConversationId, e));
-                return;
-            }
-            catch (LogConflictException) when (attempt < MaxConflicts)
+    void IStreamOwner<InboxHead>.Committed(InboxHead head, IReadOnlyList<(StreamOp Op, Decision<InboxHead> Decision)> accepted)
+    {
+        foreach (var (_, decision) in accepted)
+        {
+            if (decision.Effect is InboxEntry stored)
             {
-                // Another activation wrote this inbox (a brief double activation): re-read what it wrote, merge again.
-                Forget();
-            }
-            catch (LogConflictException)
-            {
-                Forget();
-                throw CommunityException.Unavailable("This inbox is being written elsewhere; try again.");
-            }
-            catch
-            {
-                Forget();
-                throw;
+                _entries.Set(stored.ConversationId, stored);
             }
         }
     }
 
-    private async Task<InboxEntry?> CurrentAsync(string conversationId)
+    Task<object?> IStreamOwner<InboxHead>.StoredAsync(long seq) => throw new InvalidOperationException("Inbox updates carry no client ids.");
+
+    /// <summary>A listing row this activation believed stored was not (its entries are stale): fail the update; its conversation re-sends it.</summary>
+    Task<object?> IStreamOwner<InboxHead>.ResolveConflictAsync(StreamOp op, LogWrite write)
     {
-        if (_entries.TryGetValue(conversationId, out var known))
-        {
-            return known;
-        }
-
-        var row = await _store.ReadAsync(Owner, EntryKey(conversationId));
-        var entry = row is null ? null : LogJson.Read<InboxEntry>(row.Data);
-        _entries.Set(conversationId, entry);
-        return entry;
-    }
-
-    private Task EnsureLoadedAsync() => _loaded ? Task.CompletedTask : _loading ??= LoadAsync();
-
-    private async Task LoadAsync()
-    {
-        try
-        {
-            var stored = await _store.ReadHeadAsync(Owner);
-            _head = stored is null ? new InboxHead() : LogJson.Read<InboxHead>(stored.Data);
-            _etag = stored?.ETag;
-            _loaded = true;
-        }
-        finally
-        {
-            _loading = null;
-        }
-    }
-
-    private void Forget()
-    {
-        _loaded = false;
         _entries.Clear();
+        return Task.FromException<object?>(CommunityException.Unavailable("This inbox is being written elsewhere; try again."));
     }
 
     private static string EntryKey(string conversationId) => LogKeys.Of("c", conversationId);
 
-    private sealed class PendingUpdate(InboxUpdate update)
+    private sealed class UpdateOp(InboxUpdate update) : StreamOp
     {
-        public InboxUpdate Update { get; set; } = update;
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public InboxUpdate Update { get; } = update;
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing updates of the inbox of {Owner} failed.")]
-    private static partial void LogCommitFailed(ILogger logger, Exception ex, string owner);
 }

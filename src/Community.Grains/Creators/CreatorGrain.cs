@@ -5,33 +5,31 @@ using Community.Grains.Storage;
 using Community.Identity;
 using Community.Posts;
 using Community.Validation;
+using Microsoft.Extensions.Logging;
 
 namespace Community.Grains.Creators;
 
 /// <summary>
 /// A creator: the profile and post list live in Orleans grain state; the followers, which can number
-/// in the hundreds of thousands, live in their own partition (a row per follower, the count in its head)
-/// so that following is idempotent and the count can never drift from the rows. Who may write to the creator
+/// in the hundreds of thousands, live in their own partition (<see cref="FollowerSet"/>). Who may write to the creator
 /// (the DM policy and the block list) lives in the profile's state, so every message's check is answered from memory.
 /// </summary>
 public sealed class CreatorGrain(
     [PersistentState("creator", GrainStorage.ProviderName)] IPersistentState<CreatorState> state,
     ILogStoreFactory stores,
-    TimeProvider time) : Grain, ICreatorGrain
+    TimeProvider time,
+    ILogger<CreatorGrain> logger) : Grain, ICreatorGrain
 {
     public const string FollowsTable = "follows";
     public const int RecentPostCapacity = 100;
     public const int MaxBlocked = 10_000;
-    private const int MaxHeadConflicts = 3;
 
-    private readonly ILogStore _follows = stores.Get(FollowsTable);
-    // Follows change only through this grain, so what it has looked up or written stays true while it is active.
-    private readonly RecentMap<bool> _isFollower = new(10_000);
     private HashSet<string>? _blocked;
-    private FollowersHead? _followers;
-    private string? _followersETag;
+    private FollowerSet? _followers;
 
     private string Handle => this.GetPrimaryKeyString();
+
+    private FollowerSet Followers => _followers ??= new FollowerSet(stores.Get(FollowsTable), Handle, logger);
 
     public async Task<CreatorProfile> SaveProfile(CreatorProfileInput input)
     {
@@ -63,17 +61,18 @@ public sealed class CreatorGrain(
             throw CommunityException.Invalid("A creator cannot follow themselves.");
         }
 
-        return await ChangeFollowAsync(fan, follow: true);
+        Identity.Handle.Require(fan, "follower");
+        return await Followers.ChangeAsync(fan, follow: true);
     }
 
     public async Task<FollowResult> Unfollow(string fan)
     {
         RequireExists();
-        return await ChangeFollowAsync(fan, follow: false);
+        Identity.Handle.Require(fan, "follower");
+        return await Followers.ChangeAsync(fan, follow: false);
     }
 
-    public async Task<bool> IsFollower(string fan) =>
-        Identity.Handle.IsValid(fan) && await _follows.ReadAsync(Handle, FollowerKey(fan)) is not null;
+    public Task<bool> IsFollower(string fan) => Followers.IsFollowerAsync(fan);
 
     /// <summary>
     /// Publishes in three steps, each safe to fail: the intent (post id and text) is stored in the creator's state, then
@@ -146,40 +145,6 @@ public sealed class CreatorGrain(
     {
         IReadOnlyList<string> posts = state.State.RecentPosts.AsEnumerable().Reverse().Take(count).ToList();
         return Task.FromResult(posts);
-    }
-
-    private async Task<FollowResult> ChangeFollowAsync(string fan, bool follow)
-    {
-        Identity.Handle.Require(fan, "follower");
-        for (var attempt = 0; ; attempt++)
-        {
-            var head = await FollowersAsync();
-            var isFollowing = await _follows.ReadAsync(Handle, FollowerKey(fan)) is not null;
-            _isFollower.Set(fan, isFollowing);
-            if (isFollowing == follow)
-            {
-                return new FollowResult(Handle, follow, head.Followers, Changed: false);
-            }
-
-            var next = new FollowersHead(Math.Max(0, head.Followers + (follow ? 1 : -1)));
-            LogWrite write = follow ? LogWrite.Insert(FollowerKey(fan), "1") : LogWrite.Delete(FollowerKey(fan));
-            try
-            {
-                _followersETag = await _follows.CommitAsync(Handle, _followersETag, LogJson.Write(next), [write]);
-                _followers = next;
-                _isFollower.Set(fan, follow);
-                return new FollowResult(Handle, follow, next.Followers, Changed: true);
-            }
-            catch (LogConflictException) when (attempt < MaxHeadConflicts)
-            {
-                _followers = null;
-            }
-            catch (LogConflictException)
-            {
-                _followers = null;
-                throw CommunityException.Unavailable("The follower list is busy; try again.");
-            }
-        }
     }
 
     public Task<DmSettings> GetDmSettings()
@@ -261,40 +226,17 @@ public sealed class CreatorGrain(
         {
             DmPolicy.Everyone => MessagePermission.Allowed,
             DmPolicy.Nobody => MessagePermission.Nobody,
-            _ => await IsFollowerCachedAsync(sender) ? MessagePermission.Allowed : MessagePermission.FollowersOnly,
+            _ => await Followers.IsFollowerCachedAsync(sender) ? MessagePermission.Allowed : MessagePermission.FollowersOnly,
         };
         return new MessageAccess(permission, RecipientIsCreator: true);
     }
 
     private HashSet<string> BlockedSet() => _blocked ??= new HashSet<string>(state.State.Blocked, StringComparer.Ordinal);
 
-    private async Task<bool> IsFollowerCachedAsync(string fan)
-    {
-        if (!_isFollower.TryGetValue(fan, out var following))
-        {
-            following = await IsFollower(fan);
-            _isFollower.Set(fan, following);
-        }
-
-        return following;
-    }
-
-    private async Task<FollowersHead> FollowersAsync()
-    {
-        if (_followers is null)
-        {
-            var stored = await _follows.ReadHeadAsync(Handle);
-            _followers = stored is null ? new FollowersHead(0) : LogJson.Read<FollowersHead>(stored.Data);
-            _followersETag = stored?.ETag;
-        }
-
-        return _followers;
-    }
-
     private async Task<CreatorProfile> ProfileAsync()
     {
         var s = state.State;
-        var followers = (await FollowersAsync()).Followers;
+        var followers = await Followers.CountAsync();
         return new CreatorProfile(Handle, s.DisplayName, s.Niches, s.Bio, followers, Tier.FromFollowers(followers), s.PostCount, s.CreatedAt);
     }
 
@@ -305,6 +247,4 @@ public sealed class CreatorGrain(
             throw CommunityException.NotFound($"There is no creator '{Handle}'.");
         }
     }
-
-    private static string FollowerKey(string fan) => LogKeys.Of("f", fan);
 }

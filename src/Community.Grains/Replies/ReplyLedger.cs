@@ -9,8 +9,8 @@ namespace Community.Grains.Replies;
 /// </summary>
 public readonly record struct LeftQueue(Comment Comment, Comment? By, bool Coalesced = false);
 
-/// <summary>What one comment did to the queue.</summary>
-public sealed record QueueChange(Comment? Added, IReadOnlyList<LeftQueue> Removed)
+/// <summary>What one comment did to the queue; <see cref="More"/> when a reply answered only part of its thread (see <see cref="ReplyLedger.Apply"/>).</summary>
+public sealed record QueueChange(Comment? Added, IReadOnlyList<LeftQueue> Removed, bool More = false)
 {
     public static readonly QueueChange None = new(null, []);
 }
@@ -45,7 +45,12 @@ public sealed class ReplyLedger(string creator, int capacity = ReplyLedger.Defau
     /// <summary>Puts back a comment read from storage.</summary>
     public void Restore(Comment queued) => Enqueue(queued);
 
-    public QueueChange Apply(Comment comment)
+    /// <summary>Applies the next comment of a post.</summary>
+    /// <param name="maxAnswered">
+    /// The most comments a reply answers at once (what one atomic write can take). When its thread holds more, it answers
+    /// the oldest, the change says <see cref="QueueChange.More"/>, and applying the same reply again answers the next.
+    /// </param>
+    public QueueChange Apply(Comment comment, int maxAnswered = int.MaxValue)
     {
         if (comment.Author != creator)
         {
@@ -75,8 +80,14 @@ public sealed class ReplyLedger(string creator, int capacity = ReplyLedger.Defau
         }
 
         var answered = thread.Where(c => c.Seq < comment.Seq).ToList();
+        var more = answered.Count > maxAnswered;
+        if (more)
+        {
+            answered.RemoveRange(maxAnswered, answered.Count - maxAnswered);
+        }
+
         answered.ForEach(Remove);
-        return new QueueChange(null, answered.Select(c => new LeftQueue(c, comment)).ToList());
+        return new QueueChange(null, answered.Select(c => new LeftQueue(c, comment)).ToList(), more);
     }
 
     private void Enqueue(Comment comment)

@@ -26,8 +26,10 @@ namespace Community.Grains.Storage;
 public sealed partial class Journal<THead>
     where THead : class
 {
+    /// <summary>The most rows one decision may write: one storage batch, less the head.</summary>
+    public const int MaxRows = ILogStore.MaxBatch - 1;
+
     private const int MaxHeadConflicts = 3;
-    private const int MaxRows = ILogStore.MaxBatch - 1;
 
     private readonly ILogStore _store;
     private readonly string _partition;
@@ -208,7 +210,7 @@ public sealed partial class Journal<THead>
                 await EnsureLoadedAsync();
                 await _owner.PrepareAsync(batch);
                 plan = Plan(Head ?? throw CommunityException.NotFound("This stream does not exist."), batch);
-                if (plan.Accepted.Count > 0)
+                if (plan.Accepted.Any(a => !a.Decision.Unchanged))
                 {
                     await StoreAsync(plan);
                 }

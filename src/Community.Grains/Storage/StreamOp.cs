@@ -32,6 +32,11 @@ public sealed record Decision<THead>(THead Head, IReadOnlyList<LogWrite> Rows, o
     public CommunityException? Refusal { get; private init; }
 
     public static Decision<THead> Refuse(THead head, CommunityException refusal) => new(head, [], null) { Refusal = refusal };
+
+    /// <summary>Changes nothing (a repeat, an update already folded in): its caller gets <paramref name="result"/> without a storage call unless its batch mates write.</summary>
+    public bool Unchanged { get; private init; }
+
+    public static Decision<THead> Keep(THead head, object? result) => new(head, [], result) { Unchanged = true };
 }
 
 /// <summary>What a stream's grain tells its journal: how an op changes the head, and what to do once it is stored.</summary>

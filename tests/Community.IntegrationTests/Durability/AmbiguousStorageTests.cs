@@ -77,12 +77,8 @@ public sealed class AmbiguousStorageTests : IAsyncLifetime
     [Fact]
     public async Task A_comment_with_a_client_id_whose_answer_was_lost_reaches_the_creators_reply_queue_once()
     {
-        var creator = ClusterFixture.Unique("cr");
-        var creatorHttp = await _host.CreatorAsync(creator);
-        var postId = await creatorHttp.PublishAsync(creator);
-        await using var creatorHub = await _host.ConnectAsync(creator);
-        var queue = new EventLog<UnansweredChanged>(creatorHub, ClientEvents.UnansweredChanged);
-        var fan = await _host.ClientAsync(ClusterFixture.Unique("fan"));
+        var (creator, creatorHttp, postId, creatorHub, queue, fan) = await PostWithQueueWatcherAsync();
+        await using var listening = creatorHub;
 
         _proxy.Arm(StorageFault.CutResponse, BatchOf(postId));
         var sent = await fan.CommentAsync(postId, "where was this shot?", clientId: "c-1");
@@ -137,9 +133,8 @@ public sealed class AmbiguousStorageTests : IAsyncLifetime
         var conversationId = (await fan.OpenAsync(creator)).ConversationId;
 
         // The creator's inbox stores the first message's update, but its answer is lost: the SDK's retry meets the
-        // moved ETag and the inbox merges the update again into what it finds stored.
-        _proxy.Arm(StorageFault.CutResponse, request => request.StartsWith("POST ", StringComparison.Ordinal)
-            && request.Contains("$batch", StringComparison.Ordinal) && request.Contains($"inboxes(PartitionKey='{creator}'", StringComparison.Ordinal));
+        // moved ETag, and the inbox reads its head back and finds the update stored: it counts once.
+        _proxy.Arm(StorageFault.CutResponse, BatchIn("inboxes", creator));
         await fan.SendAsync(conversationId, "first, its inbox answer lost");
         await fan.SendAsync(conversationId, "second");
 
@@ -149,10 +144,47 @@ public sealed class AmbiguousStorageTests : IAsyncLifetime
         Assert.Equal((2L, 2L), (items.Single().Unread, items.Single().LastSeq));
     }
 
+    [Theory]
+    [InlineData(StorageFault.CutResponse)]
+    [InlineData(StorageFault.DelayResponse)]
+    public async Task A_reply_queue_write_whose_answer_was_lost_tells_the_creator_once(StorageFault fault)
+    {
+        var (creator, creatorHttp, postId, creatorHub, queue, fan) = await PostWithQueueWatcherAsync();
+        await using var listening = creatorHub;
+
+        // The queue stores the comment, but its answer is lost: the write completes as stored, event and all.
+        _proxy.Arm(fault, BatchIn("replies", creator), delay: TimeSpan.FromSeconds(2));
+        var question = await fan.CommentAsync(postId, "where was this shot?");
+        await queue.WaitForAsync(c => c.Total == 1);
+        var followUp = await fan.CommentAsync(postId, "and when?");
+        await queue.WaitForAsync(c => c.Total == 2);
+
+        Assert.Single(_proxy.Faulted);
+        Assert.Equal([[question.Id], [followUp.Id]], queue.Seen.Select(c => c.Added.Select(a => a.Id).ToList()));
+        var unanswered = await creatorHttp.GetFromJsonAsync<UnansweredPage>($"/api/creators/{creator}/unanswered", Api.Json);
+        Assert.Equal([question.Id, followUp.Id], unanswered!.Items.Select(c => c.Id));
+    }
+
     /// <summary>The entity-group transaction that stores a batch of the post's partition (its head is always in it).</summary>
     private static Func<string, bool> BatchOf(string postId) =>
         request => request.StartsWith("POST ", StringComparison.Ordinal) && request.Contains("$batch", StringComparison.Ordinal)
             && request.Contains(postId, StringComparison.Ordinal);
+
+    /// <summary>The entity-group transaction that stores a batch of <paramref name="partition"/> in <paramref name="table"/>.</summary>
+    private static Func<string, bool> BatchIn(string table, string partition) =>
+        request => request.StartsWith("POST ", StringComparison.Ordinal) && request.Contains("$batch", StringComparison.Ordinal)
+            && request.Contains($"{table}(PartitionKey='{partition}'", StringComparison.Ordinal);
+
+    /// <summary>A creator with a post, connected and listening to their reply queue, and a fan.</summary>
+    private async Task<(string Creator, HttpClient CreatorHttp, string PostId, HubConnection CreatorHub, EventLog<UnansweredChanged> Queue, HttpClient Fan)> PostWithQueueWatcherAsync()
+    {
+        var creator = ClusterFixture.Unique("cr");
+        var creatorHttp = await _host.CreatorAsync(creator);
+        var postId = await creatorHttp.PublishAsync(creator);
+        var creatorHub = await _host.ConnectAsync(creator);
+        var queue = new EventLog<UnansweredChanged>(creatorHub, ClientEvents.UnansweredChanged);
+        return (creator, creatorHttp, postId, creatorHub, queue, await _host.ClientAsync(ClusterFixture.Unique("fan")));
+    }
 
     private async Task<(string PostId, HubConnection Watcher, EventLog<Comment> Seen)> PostWithWatcherAsync()
     {

@@ -169,4 +169,29 @@ public class ReplyLedgerTests
 
         Assert.Equal([Id(PostA, 4)], ledger.Oldest(10).Select(c => c.Id));
     }
+
+    [Fact]
+    public void A_reply_may_answer_its_thread_a_few_at_a_time_oldest_first_and_applied_again_answers_the_rest()
+    {
+        var ledger = new ReplyLedger(Creator);
+        var question = C(PostA, 1, "fan0");
+        ledger.Apply(question);
+        for (var seq = 2; seq <= 5; seq++)
+        {
+            ledger.Apply(C(PostA, seq, $"fan{seq}", replyTo: question.Id));
+        }
+
+        ledger.Apply(C(PostA, 6, "other"));
+        var reply = C(PostA, 7, Creator, replyTo: question.Id);
+
+        var first = ledger.Apply(reply, maxAnswered: 3);
+        var rest = ledger.Apply(reply, maxAnswered: 3);
+        var again = ledger.Apply(reply, maxAnswered: 3);
+
+        Assert.Equal([Id(PostA, 1), Id(PostA, 2), Id(PostA, 3)], first.Removed.Select(r => r.Comment.Id));
+        Assert.Equal([Id(PostA, 4), Id(PostA, 5)], rest.Removed.Select(r => r.Comment.Id));
+        Assert.Equal((true, false, false), (first.More, rest.More, again.More));
+        Assert.Empty(again.Removed);
+        Assert.Equal([Id(PostA, 6)], ledger.Oldest(10).Select(c => c.Id));
+    }
 }

@@ -78,6 +78,23 @@ public class JournalTests
         Assert.Equal(300, rows.Count);
     }
 
+    [Fact]
+    public async Task An_op_that_changes_nothing_is_answered_without_a_storage_call_and_its_batch_mates_are_stored()
+    {
+        var store = new MemoryLogStore();
+        var journal = await CreateAsync(store, new NoteOwner(store));
+        var before = (await store.ReadHeadAsync(Partition))!.ETag;
+
+        Assert.Equal("kept", await journal.Submit<string>(new NoteOp("=")));
+        Assert.Equal(before, (await store.ReadHeadAsync(Partition))!.ETag);
+
+        var kept = journal.Submit<string>(new NoteOp("="));
+        var written = journal.Submit<string>(new NoteOp("one"));
+        Assert.Equal(("kept", "1:one"), (await kept, await written));
+        Assert.NotEqual(before, (await store.ReadHeadAsync(Partition))!.ETag);
+        Assert.Equal(1, journal.Head!.LastSeq);
+    }
+
     private static async Task<Journal<NoteHead>> CreateAsync(MemoryLogStore store, NoteOwner owner)
     {
         var journal = new Journal<NoteHead>(store, Partition, owner, NullLogger.Instance);
@@ -96,7 +113,7 @@ public class JournalTests
         public int Extra { get; } = Extra;
     }
 
-    /// <summary>Notes with seqs; an empty note is refused; a note may claim a named row (once) and extra rows.</summary>
+    /// <summary>Notes with seqs; an empty note is refused, a note "=" changes nothing; a note may claim a named row (once) and extra rows.</summary>
     private sealed class NoteOwner(MemoryLogStore store) : IStreamOwner<NoteHead>
     {
         public Decision<NoteHead> Plan(NoteHead head, StreamOp op)
@@ -105,6 +122,11 @@ public class JournalTests
             if (note.Text.Length == 0)
             {
                 return Decision<NoteHead>.Refuse(head, CommunityException.Invalid("A note needs text."));
+            }
+
+            if (note.Text == "=")
+            {
+                return Decision<NoteHead>.Keep(head, "kept");
             }
 
             var seq = head.LastSeq + 1;
