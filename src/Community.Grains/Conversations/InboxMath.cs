@@ -25,10 +25,6 @@ public static class InboxMath
         return new InboxEntry(update.ConversationId, update.With, last, last.Seq - read, last.At, last.Seq, read);
     }
 
-    /// <summary>Two updates of one conversation as one (the same join, for updates still waiting to be stored).</summary>
-    public static InboxUpdate Combine(InboxUpdate a, InboxUpdate b) =>
-        new(a.ConversationId, a.With, a.LastMessage.Seq >= b.LastMessage.Seq ? a.LastMessage : b.LastMessage, Math.Max(a.ReadSeq, b.ReadSeq));
-
     /// <summary>An update a conversation could have sent: a read marker never passes the last message.</summary>
     public static bool IsValid(InboxUpdate update) =>
         update.ReadSeq >= 0 && update.ReadSeq <= update.LastMessage.Seq && update.LastMessage.Seq > 0

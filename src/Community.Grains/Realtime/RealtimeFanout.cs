@@ -26,10 +26,6 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
         where T : class, IClientEvent =>
         Publish(RealtimeEvent.Of(topic, payload, seq));
 
-    /// <summary>The untyped form, left until the last call sites move to <see cref="Publish{T}"/>.</summary>
-    public void Publish(string topic, string method, object payload, long seq = 0) =>
-        Publish(new RealtimeEvent(topic, method, payload, seq));
-
     /// <summary>Tells hosts the stream's last seq, so one that missed the end of it fetches the rest.</summary>
     public void PublishHead(string topic, long lastSeq)
     {

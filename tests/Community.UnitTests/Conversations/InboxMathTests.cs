@@ -87,17 +87,6 @@ public class InboxMathTests
     }
 
     [Fact]
-    public void Combining_pending_updates_is_the_same_join_as_merging_them_one_by_one()
-    {
-        HistoryGen.Sample(history =>
-        {
-            var combined = history.Aggregate(InboxMath.Combine);
-
-            Assert.Equal(history.Aggregate((InboxEntry?)null, InboxMath.Merge), InboxMath.Merge(null, combined));
-        });
-    }
-
-    [Fact]
     public void Listing_keys_sort_the_most_recent_conversation_first()
     {
         var older = InboxMath.Merge(null, Update(1, 0));
