@@ -37,16 +37,15 @@ public sealed class CreatorGrain(
         var niches = Limits.Niches(input.Niches);
         var bio = Limits.Bio(input.Bio);
 
-        var next = state.State.Clone();
-        if (!next.Exists)
+        var current = state.State;
+        var next = current with
         {
-            next.Exists = true;
-            next.CreatedAt = time.GetUtcNow();
-        }
-
-        next.DisplayName = displayName;
-        next.Niches = niches;
-        next.Bio = bio;
+            Exists = true,
+            CreatedAt = current.Exists ? current.CreatedAt : time.GetUtcNow(),
+            DisplayName = displayName,
+            Niches = niches,
+            Bio = bio,
+        };
         await GrainStorage.WriteAsync(this, state, next);
         return await ProfileAsync();
     }
@@ -99,8 +98,7 @@ public sealed class CreatorGrain(
         }
 
         var intent = new PendingPost(PostKey.New(), text, campaignId);
-        var next = state.State.Clone();
-        next.Publishing = intent;
+        var next = state.State with { Publishing = intent };
         await GrainStorage.WriteAsync(this, state, next, landed: s => s.Publishing?.PostId == intent.PostId);
         return await FinishPublishAsync(intent)
             ?? throw CommunityException.Unavailable("The post could not be published; try again.");
@@ -122,21 +120,16 @@ public sealed class CreatorGrain(
         }
         catch (CommunityException ex) when (ex.Kind != ErrorKind.Unavailable)
         {
-            var dropped = state.State.Clone();
-            dropped.Publishing = null;
-            await GrainStorage.WriteAsync(this, state, dropped);
+            await GrainStorage.WriteAsync(this, state, state.State with { Publishing = null });
             throw;
         }
 
-        var next = state.State.Clone();
-        next.Publishing = null;
-        next.PostCount++;
-        next.RecentPosts.Add(post.PostId);
-        if (next.RecentPosts.Count > RecentPostCapacity)
+        var next = state.State with
         {
-            next.RecentPosts.RemoveRange(0, next.RecentPosts.Count - RecentPostCapacity);
-        }
-
+            Publishing = null,
+            PostCount = state.State.PostCount + 1,
+            RecentPosts = [.. state.State.RecentPosts.Append(post.PostId).TakeLast(RecentPostCapacity)],
+        };
         await GrainStorage.WriteAsync(this, state, next, landed: s => s.Publishing is null && s.RecentPosts.Contains(post.PostId));
         return post;
     }
@@ -159,9 +152,7 @@ public sealed class CreatorGrain(
         policy = DmPolicy.Parse(policy);
         if (policy != state.State.DmPolicy)
         {
-            var next = state.State.Clone();
-            next.DmPolicy = policy;
-            await GrainStorage.WriteAsync(this, state, next);
+            await GrainStorage.WriteAsync(this, state, state.State with { DmPolicy = policy });
         }
 
         return new DmSettings(Handle, policy);
@@ -186,9 +177,7 @@ public sealed class CreatorGrain(
             throw CommunityException.Conflict($"You have blocked {MaxBlocked:N0} users, the most one can; unblock some first.");
         }
 
-        var next = state.State.Clone();
-        next.Blocked.Add(user);
-        await GrainStorage.WriteAsync(this, state, next);
+        await GrainStorage.WriteAsync(this, state, state.State with { Blocked = [.. state.State.Blocked, user] });
         _blocked = null;
         return new BlockResult(Handle, user, Blocked: true, Changed: true);
     }
@@ -202,9 +191,7 @@ public sealed class CreatorGrain(
             return new BlockResult(Handle, user, Blocked: false, Changed: false);
         }
 
-        var next = state.State.Clone();
-        next.Blocked.Remove(user);
-        await GrainStorage.WriteAsync(this, state, next);
+        await GrainStorage.WriteAsync(this, state, state.State with { Blocked = [.. state.State.Blocked.Where(b => b != user)] });
         _blocked = null;
         return new BlockResult(Handle, user, Blocked: false, Changed: true);
     }
