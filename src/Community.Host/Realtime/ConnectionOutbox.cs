@@ -6,10 +6,12 @@ namespace Community.Host.Realtime;
 /// <summary>
 /// One connection's outgoing events. A write that completes at once costs nothing more; while one is pending,
 /// later events wait here in order, and a connection whose waiting events exceed the byte or age bound is
-/// closed as a slow consumer: it costs only itself, never the writer that feeds every other connection.
+/// closed as a slow consumer: it costs only itself, never the writer that feeds every other connection. The same
+/// happens when it must queue while the host's connections together hold more than the host's budget (<see cref="PendingBudget"/>).
 /// The close message says why and allows reconnecting; the client resumes with <c>afterSeq</c> and loses nothing.
 /// </summary>
-public sealed partial class ConnectionOutbox(HubConnectionContext connection, int lane, RealtimeOptions options, TimeProvider time, RealtimeMetrics metrics, ILogger logger)
+public sealed partial class ConnectionOutbox(
+    HubConnectionContext connection, int lane, RealtimeOptions options, PendingBudget hostBudget, TimeProvider time, RealtimeMetrics metrics, ILogger logger)
 {
     public const string SlowConsumerReason =
         "Connection closed: slow consumer. This client fell behind the events sent to it; reconnect and resubscribe with afterSeq to resume.";
@@ -88,6 +90,7 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
         {
             _state = State.Gone;
             _pending.Clear();
+            hostBudget.Release(_pendingBytes);
             _pendingBytes = 0;
             var topics = _topics.ToArray();
             _topics.Clear();
@@ -114,7 +117,8 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
         var size = message.GetSerializedMessage(connection.Protocol).Length;
         _pending.Enqueue(new Pending(message, size, time.GetTimestamp()));
         _pendingBytes += size;
-        if (_pendingBytes > options.MaxPendingBytes || time.GetElapsedTime(_pending.Peek().QueuedAt) > options.MaxPendingAge)
+        var hostWithin = hostBudget.Add(size);
+        if (!hostWithin || _pendingBytes > options.MaxPendingBytes || time.GetElapsedTime(_pending.Peek().QueuedAt) > options.MaxPendingAge)
         {
             BeginClose();
         }
@@ -126,6 +130,7 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
         _state = State.SlowConsumer;
         var behind = _pendingBytes;
         _pending.Clear();
+        hostBudget.Release(_pendingBytes);
         _pendingBytes = 0;
         metrics.SlowConsumerClosed();
         LogSlowConsumer(logger, connection.ConnectionId, connection.UserIdentifier, behind);
@@ -203,6 +208,7 @@ public sealed partial class ConnectionOutbox(HubConnectionContext connection, in
             if (_pending.TryDequeue(out var pending))
             {
                 _pendingBytes -= pending.Size;
+                hostBudget.Release(pending.Size);
                 message = pending.Message;
                 return true;
             }

@@ -20,6 +20,7 @@ public sealed class RealtimeConnections : DefaultHubLifetimeManager<CommunityHub
     private readonly RealtimeMetrics _metrics;
     private readonly ILogger<ConnectionOutbox> _outboxLogger;
     private readonly DeliveryLanes _lanes;
+    private readonly PendingBudget _budget;
 
     public RealtimeConnections(
         IOptions<RealtimeOptions> options,
@@ -35,15 +36,19 @@ public sealed class RealtimeConnections : DefaultHubLifetimeManager<CommunityHub
         _metrics = metrics;
         _outboxLogger = outboxLogger;
         _lanes = lanes;
-        metrics.Observe(() => _byId.Count, () => _byId.Values.Sum(o => o.PendingBytes));
+        _budget = new PendingBudget(_options.MaxPendingBytesPerHost);
+        metrics.Observe(() => _byId.Count, () => _budget.Bytes);
     }
+
+    /// <summary>Bytes of events waiting for this host's slow connections, all together.</summary>
+    public long PendingBytes => _budget.Bytes;
 
     /// <summary>Called when a connection goes, after its outbox stopped: the relay drops it from its topics.</summary>
     public event Action<ConnectionOutbox, string[]>? Disconnected;
 
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
-        var outbox = new ConnectionOutbox(connection, _lanes.Assign(), _options, _time, _metrics, _outboxLogger);
+        var outbox = new ConnectionOutbox(connection, _lanes.Assign(), _options, _budget, _time, _metrics, _outboxLogger);
         _byId[connection.ConnectionId] = outbox;
         if (outbox.UserId is { } user)
         {

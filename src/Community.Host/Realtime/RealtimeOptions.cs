@@ -14,6 +14,13 @@ public sealed class RealtimeOptions
     [Range(16 * 1024, 64 * 1024 * 1024)]
     public int MaxPendingBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Events waiting for all of this host's slow connections together. Past it, a connection that must queue is closed
+    /// as a slow consumer even within its own bound: 20,000 connections each 1 MiB behind would otherwise hold 20 GiB.
+    /// </summary>
+    [Range(typeof(long), "65536", "68719476736")]
+    public long MaxPendingBytesPerHost { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>How long the oldest waiting event of a connection may wait before the server closes it as a slow consumer.</summary>
     [Range(typeof(TimeSpan), "00:00:00.1", "00:05:00")]
     public TimeSpan MaxPendingAge { get; set; } = TimeSpan.FromSeconds(10);

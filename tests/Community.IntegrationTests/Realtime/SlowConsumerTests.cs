@@ -71,6 +71,68 @@ public sealed class SlowConsumerTests
         Assert.Contains("\"allowReconnect\":true", close);
     }
 
+    [Fact]
+    public async Task Slow_clients_together_are_held_to_the_hosts_budget_even_when_each_is_within_its_own()
+    {
+        // Each connection may hold 64 MiB for 5 minutes, so only the host's budget (256 KiB for all of them) can close one.
+        await using var host = await TestHost.StartAsync("slowhost-" + Guid.NewGuid().ToString("N")[..8], settings: new Dictionary<string, string?>
+        {
+            ["Realtime:MaxPendingBytes"] = (64 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Realtime:MaxPendingAge"] = "00:05:00",
+            ["Realtime:MaxPendingBytesPerHost"] = "262144",
+            ["Realtime:CloseGrace"] = "00:00:20",
+        });
+        var creator = ClusterFixture.Unique("cr");
+        var creatorApi = await host.CreatorAsync(creator);
+        var busyPost = await creatorApi.PublishAsync(creator, "busy");
+        var otherPost = await creatorApi.PublishAsync(creator, "other");
+
+        using var stalledA = await RawHubClient.ConnectAsync(host, await host.TokenAsync(ClusterFixture.Unique("stall")));
+        using var stalledB = await RawHubClient.ConnectAsync(host, await host.TokenAsync(ClusterFixture.Unique("stall")));
+        await stalledA.InvokeAsync("SubscribePost", busyPost, null);
+        await stalledB.InvokeAsync("SubscribePost", busyPost, null);
+
+        await using var reader = await host.ConnectAsync(ClusterFixture.Unique("reader"));
+        var seen = new EventLog<Comment>(reader, ClientEvents.CommentAdded);
+        await reader.InvokeAsync<CommentCatchUp>("SubscribePost", otherPost, 0L);
+
+        var flooders = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.ClientAsync(ClusterFixture.Unique("flood"))));
+        var text = new string('x', 2_000);
+        var metrics = host.Services.GetRequiredService<RealtimeMetrics>();
+        var connections = host.Services.GetRequiredService<RealtimeConnections>();
+        using var flooding = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        await Task.WhenAll(flooders.Select(async fan =>
+        {
+            while (!flooding.IsCancellationRequested && metrics.SlowConsumerCloses == 0)
+            {
+                await fan.CommentAsync(busyPost, text);
+            }
+        }));
+
+        Assert.True(metrics.SlowConsumerCloses >= 1, "a slow client was closed once the host's slow clients together passed its budget");
+        Assert.InRange(connections.PendingBytes, 0, 262_144);
+
+        // Everyone else is served as before.
+        var comment = await (await host.ClientAsync(ClusterFixture.Unique("fan"))).CommentAsync(otherPost, "still here");
+        await seen.WaitForAsync(c => c.Seq == comment.Seq, timeout: TimeSpan.FromSeconds(1));
+
+        // The one closed finds the reason after what was buffered; the other, back under the budget, stays open.
+        var closes = await Task.WhenAll(CloseOrNothingAsync(stalledA), CloseOrNothingAsync(stalledB));
+        Assert.Contains(closes, close => close.Contains(ConnectionOutbox.SlowConsumerReason, StringComparison.Ordinal));
+
+        static async Task<string> CloseOrNothingAsync(RawHubClient client)
+        {
+            try
+            {
+                return await client.ReadUntilCloseAsync(TimeSpan.FromSeconds(8));
+            }
+            catch (OperationCanceledException)
+            {
+                return "";
+            }
+        }
+    }
+
     /// <summary>A SignalR JSON client over a bare socket whose receive buffer is tiny, so that not reading fills it at once.</summary>
     private sealed class RawHubClient : IDisposable
     {
