@@ -13,39 +13,28 @@ public sealed class ClientIdIndex(ILogStore store, string partition, int capacit
 {
     private readonly RecentMap<long> _seqs = new(capacity);
 
-    /// <summary>The in-memory key of a write, or null when it carries no client id.</summary>
-    public static string? KeyOf(string author, string? clientId) => clientId is null ? null : author + "\n" + clientId;
+    /// <summary>The row that records which seq <paramref name="client"/>'s item was stored as.</summary>
+    public static LogWrite Row(ClientKey client, long seq) =>
+        LogWrite.Insert(RowKey(client), seq.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The row that records which seq (author, clientId) was stored as.</summary>
-    public static LogWrite Row(string author, string clientId, long seq) =>
-        LogWrite.Insert(RowKey(author, clientId), seq.ToString(CultureInfo.InvariantCulture));
+    public static bool IsRow(LogWrite write, ClientKey client) => write.Key == RowKey(client);
 
-    public static bool IsRow(LogWrite write, string author, string clientId) => write.Key == RowKey(author, clientId);
+    /// <summary>Whether this client id was stored recently, and as which seq.</summary>
+    public bool TryGetSeq(ClientKey client, out long seq) => _seqs.TryGetValue(MemoryKey(client), out seq);
 
-    /// <summary>Whether this key was stored recently, and as which seq.</summary>
-    public bool TryGetSeq(string? key, out long seq)
+    public void Remember(ClientKey client, long seq) => _seqs.Set(MemoryKey(client), seq);
+
+    /// <summary>After an insert of the row conflicted: the seq the earlier write of this client id was stored as.</summary>
+    public async Task<long> ResolveAsync(ClientKey client)
     {
-        seq = 0;
-        return key is not null && _seqs.TryGetValue(key, out seq);
-    }
-
-    public void Remember(string? key, long seq)
-    {
-        if (key is not null)
-        {
-            _seqs.Set(key, seq);
-        }
-    }
-
-    /// <summary>After an insert of the row conflicted: the seq the earlier write of this pair was stored as.</summary>
-    public async Task<long> ResolveAsync(string author, string clientId)
-    {
-        var row = await store.ReadAsync(partition, RowKey(author, clientId))
+        var row = await store.ReadAsync(partition, RowKey(client))
             ?? throw CommunityException.Unavailable("The client id conflicted but could not be read back; retry.");
         var seq = long.Parse(row.Data, CultureInfo.InvariantCulture);
-        Remember(KeyOf(author, clientId), seq);
+        Remember(client, seq);
         return seq;
     }
 
-    private static string RowKey(string author, string clientId) => LogKeys.Of("k", author, clientId);
+    private static string MemoryKey(ClientKey client) => client.Author + "\n" + client.ClientId;
+
+    private static string RowKey(ClientKey client) => LogKeys.Of("k", client.Author, client.ClientId);
 }

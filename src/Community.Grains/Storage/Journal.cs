@@ -110,7 +110,7 @@ public sealed partial class Journal<THead>
             return null;
         }
 
-        if (_clientIds.TryGetSeq(ClientIdIndex.KeyOf(client.Author, client.ClientId), out var seq))
+        if (_clientIds.TryGetSeq(client, out var seq))
         {
             return AnswerAsync<TResult>(_owner.StoredAsync(seq));
         }
@@ -262,7 +262,7 @@ public sealed partial class Journal<THead>
             var rows = decision.Rows;
             if (decision.Refusal is null && op.Client is { } client && decision.Seq > 0)
             {
-                rows = [.. rows, ClientIdIndex.Row(client.Author, client.ClientId, decision.Seq)];
+                rows = [.. rows, ClientIdIndex.Row(client, decision.Seq)];
             }
 
             if (rows.Count > 0 && (plan.Writes.Count + rows.Count > MaxRows || rows.Any(r => keys.Contains(r.Key))))
@@ -333,9 +333,9 @@ public sealed partial class Journal<THead>
     {
         foreach (var (op, decision) in plan.Accepted)
         {
-            if (op.Client is { } client)
+            if (op.Client is { } client && decision.Seq > 0)
             {
-                _clientIds.Remember(ClientIdIndex.KeyOf(client.Author, client.ClientId), decision.Seq);
+                _clientIds.Remember(client, decision.Seq);
             }
         }
 
@@ -362,9 +362,9 @@ public sealed partial class Journal<THead>
     {
         try
         {
-            if (op.Client is { } client && ClientIdIndex.IsRow(write, client.Author, client.ClientId))
+            if (op.Client is { } client && ClientIdIndex.IsRow(write, client))
             {
-                op.Completion.TrySetResult(await _owner.StoredAsync(await _clientIds.ResolveAsync(client.Author, client.ClientId)));
+                op.Completion.TrySetResult(await _owner.StoredAsync(await _clientIds.ResolveAsync(client)));
             }
             else if (await _owner.ResolveConflictAsync(op, write) is { } answer)
             {
