@@ -56,8 +56,12 @@ public sealed class ItemStream<THead, TItem>
     public Task<IReadOnlyList<TItem>> PageAsync(long afterSeq, int limit) => Recent.ReadAsync(_store, _partition, afterSeq, LastSeq, limit);
 
     /// <summary>A client's catch-up after <paramref name="afterSeq"/>, and whether more is stored after it.</summary>
-    public Task<(IReadOnlyList<TItem> Missed, bool HasMore)> CatchUpAsync(long afterSeq) =>
-        Recent.CatchUpAsync(_store, _partition, afterSeq, LastSeq, MaxCatchUp);
+    public async Task<(IReadOnlyList<TItem> Missed, bool HasMore)> CatchUpAsync(long afterSeq)
+    {
+        var lastSeq = LastSeq;
+        var missed = await Recent.ReadAsync(_store, _partition, afterSeq, lastSeq, MaxCatchUp);
+        return (missed, (missed.Count > 0 ? _seqOf(missed[^1]) : afterSeq) < lastSeq);
+    }
 
     /// <summary>The item stored as <paramref name="seq"/>; null when there is none.</summary>
     public Task<TItem?> FindAsync(long seq) => Recent.GetAsync(_store, _partition, seq);

@@ -84,13 +84,6 @@ public sealed class SeqWindow<T>(Func<T, long> seqOf, ISeqRowFormat<T>? format =
         return rows.Select(r => _format.Read(partition, LogKeys.SeqOf(r.Key), r.Data)).ToList();
     }
 
-    /// <summary>A client's catch-up after <paramref name="afterSeq"/>: at most <paramref name="limit"/> items, and whether more are stored after them.</summary>
-    public async Task<(IReadOnlyList<T> Missed, bool HasMore)> CatchUpAsync(ILogStore store, string partition, long afterSeq, long lastSeq, int limit)
-    {
-        var missed = await ReadAsync(store, partition, afterSeq, lastSeq, limit);
-        return (missed, (missed.Count > 0 ? seqOf(missed[^1]) : afterSeq) < lastSeq);
-    }
-
     /// <summary>One item by seq, from memory or the partition; null when it is not stored.</summary>
     public async Task<T?> GetAsync(ILogStore store, string partition, long seq)
     {

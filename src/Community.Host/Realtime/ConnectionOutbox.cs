@@ -30,8 +30,6 @@ public sealed partial class ConnectionOutbox(
 
     public string? UserId => connection.UserIdentifier;
 
-    public long PendingBytes => Volatile.Read(ref _pendingBytes);
-
     /// <summary>Queues <paramref name="message"/> behind this connection's earlier events; never waits.</summary>
     public void Send(SerializedHubMessage message)
     {
