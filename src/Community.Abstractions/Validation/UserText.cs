@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Community.Errors;
@@ -29,6 +30,8 @@ public static class UserText
 
     // ICU's normalizers: the runtime's string.Normalize does nothing under InvariantGlobalization (Directory.Build.props).
     private static readonly Normalizer2 Nfc = Normalizer2.NFCInstance;
+    private static readonly SearchValues<char> PlainLine = SearchValues.Create(Printable());
+    private static readonly SearchValues<char> PlainLines = SearchValues.Create(Printable() + "\n\t");
     private static readonly Normalizer2 CaseFold = Normalizer2.NFKCCaseFoldInstance;
 
     /// <summary>
@@ -42,7 +45,9 @@ public static class UserText
             throw CommunityException.Invalid($"The {what} is empty: write at least one visible character.");
         }
 
-        var clean = Clean(text, what, shape);
+        // Plain printable ASCII (most writes) is its own clean form: nothing to remove, compose or refuse but its length.
+        var plain = shape == TextShape.Lines ? PlainLines : PlainLine;
+        var clean = text.AsSpan().ContainsAnyExcept(plain) ? Clean(text, what, shape) : text.Trim();
         if (!HasVisible(clean))
         {
             throw CommunityException.Invalid(
@@ -118,6 +123,8 @@ public static class UserText
             || value is >= 0x1D173 and <= 0x1D17A
             || value is >= 0xE0000 and <= 0xE0FFF;
     }
+
+    private static string Printable() => string.Concat(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c));
 
     /// <summary>The bidi embedding, override and isolate controls, removed from every stored text.</summary>
     public static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';

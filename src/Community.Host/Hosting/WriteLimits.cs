@@ -235,9 +235,12 @@ public sealed class WriteLimitMiddleware(RequestDelegate next)
 /// <summary>Applies the write limit to every hub method not marked <see cref="HubReadAttribute"/>.</summary>
 public sealed class HubWriteLimitFilter(WriteLimiter limiter) : IHubFilter
 {
+    // Whether each hub method is a write, looked up once per method rather than by reflection on every call.
+    private static readonly ConcurrentDictionary<MethodInfo, bool> Writes = new();
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (invocationContext.HubMethod.GetCustomAttribute<HubReadAttribute>() is null)
+        if (Writes.GetOrAdd(invocationContext.HubMethod, static method => method.GetCustomAttribute<HubReadAttribute>() is null))
         {
             await limiter.AcquireAsync(invocationContext.Context.User!.Handle());
         }

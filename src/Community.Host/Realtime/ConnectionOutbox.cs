@@ -87,9 +87,7 @@ public sealed partial class ConnectionOutbox(
         lock (_lock)
         {
             _state = State.Gone;
-            _pending.Clear();
-            hostBudget.Release(_pendingBytes);
-            _pendingBytes = 0;
+            DropPending();
             var topics = _topics.ToArray();
             _topics.Clear();
             return topics;
@@ -127,9 +125,7 @@ public sealed partial class ConnectionOutbox(
     {
         _state = State.SlowConsumer;
         var behind = _pendingBytes;
-        _pending.Clear();
-        hostBudget.Release(_pendingBytes);
-        _pendingBytes = 0;
+        DropPending();
         metrics.SlowConsumerClosed();
         LogSlowConsumer(logger, connection.ConnectionId, connection.UserIdentifier, behind);
         _ = AbortAfterGraceAsync();
@@ -138,6 +134,14 @@ public sealed partial class ConnectionOutbox(
             _writing = true;
             _ = CloseAsync();
         }
+    }
+
+    // Called under the lock: forgets what waits, and gives its bytes back to the host's budget.
+    private void DropPending()
+    {
+        _pending.Clear();
+        hostBudget.Release(_pendingBytes);
+        _pendingBytes = 0;
     }
 
     private void WriteFrom(SerializedHubMessage first)
