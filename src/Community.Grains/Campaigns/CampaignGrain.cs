@@ -58,7 +58,7 @@ public sealed partial class CampaignGrain(
         }
 
         _pulse = new PulseTimer(this, _options.CampaignPushInterval, PulseAsync);
-        _store = new PeriodicStateWriter(this, state, _options.PushInterval, CaptureRollup, logger);
+        _store = new PeriodicStateWriter(this, state, _options.PushInterval, () => state.State = WithRollup(state.State), logger);
         return Task.CompletedTask;
     }
 
@@ -109,7 +109,7 @@ public sealed partial class CampaignGrain(
             }
 
             var followers = await RequireCreatorProfileAsync(handle);
-            await GrainStorage.WriteAsync(this, state, state.State with { Creators = [.. state.State.Creators, handle] });
+            await GrainStorage.WriteAsync(this, state, WithRollup(state.State) with { Creators = [.. state.State.Creators, handle] });
             _creators[handle].SetFollowers(followers, time.GetUtcNow());
             _pulse!.Touch();
         }
@@ -128,7 +128,7 @@ public sealed partial class CampaignGrain(
                 throw CommunityException.Conflict($"Campaign '{CampaignId}' already has the most members a campaign may have ({CampaignLimits.MaxMembers}).");
             }
 
-            await GrainStorage.WriteAsync(this, state, state.State with { Members = [.. state.State.Members, handle] });
+            await GrainStorage.WriteAsync(this, state, WithRollup(state.State) with { Members = [.. state.State.Members, handle] });
             _pulse!.Touch();
         }
 
@@ -230,10 +230,11 @@ public sealed partial class CampaignGrain(
     }
 
     /// <summary>
-    /// The roll-up into the state, just before it is stored. The state holds the live sources (not a copy): it is
-    /// serialized within the write, and no report interleaves with it.
+    /// <paramref name="s"/> with the roll-up as it is now, for every write of the state (the beat's and the owner's), so a
+    /// stored state never pairs sources of one moment with windows of another. It holds the live sources (not a copy):
+    /// they are serialized within the write, and no report interleaves with it.
     /// </summary>
-    private void CaptureRollup() => state.State = state.State with
+    private CampaignState WithRollup(CampaignState s) => s with
     {
         Rollup = new CampaignRollup
         {

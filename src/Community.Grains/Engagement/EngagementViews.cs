@@ -19,7 +19,6 @@ public static class EngagementViews
         return new EngagementWindows(counts[0], counts[1], counts[2], counts[3]);
     }
 
-    /// <summary>Each counter's deltas as a span, in counter order.</summary>
     /// <summary>The last 60 minutes, a point per minute, oldest first: the buckets of the tracker's one-hour window.</summary>
     public static List<CampaignMinute> Minutes(EngagementTracker tracker, long ticks)
     {
@@ -42,6 +41,7 @@ public static class EngagementViews
         return series;
     }
 
+    /// <summary>Each counter's deltas as a span, in counter order.</summary>
     public static void Deltas(EngagementCounts now, EngagementCounts before, Span<long> deltas)
     {
         for (var c = 0; c < EngagementCounts.Count; c++)

@@ -6,10 +6,13 @@ namespace Community.Grains.Engagement;
 /// <summary>
 /// Stores a roll-up's grain state on a beat instead of per change: at most once per period while something changed, and
 /// once more when the grain deactivates (<see cref="FlushAsync"/>). A failed write is logged and tried again on the next
-/// beat, so what is stored trails memory by at most one period (plus any storage outage). Used from the owning grain's context.
+/// beat, so what is stored trails memory by at most one period (plus any storage outage); after a conflict (the state was
+/// written elsewhere) the activation retires, as <see cref="Storage.GrainStorage"/> does, so the next one starts from what
+/// is stored. Used from the owning grain's context.
 /// </summary>
 public sealed partial class PeriodicStateWriter
 {
+    private readonly IGrainBase _owner;
     private readonly IStorage _state;
     private readonly Action _capture;
     private readonly ILogger _logger;
@@ -21,6 +24,7 @@ public sealed partial class PeriodicStateWriter
     /// <param name="capture">Puts the roll-up into the grain's state; called just before each write.</param>
     public PeriodicStateWriter(IGrainBase grain, IStorage state, TimeSpan period, Action capture, ILogger logger)
     {
+        _owner = grain;
         _state = state;
         _capture = capture;
         _logger = logger;
@@ -61,6 +65,12 @@ public sealed partial class PeriodicStateWriter
         }
         catch (Exception ex)
         {
+            if (ex is Orleans.Storage.InconsistentStateException)
+            {
+                // Every later write would meet the same stale ETag: start again from what is stored.
+                _owner.DeactivateOnIdle();
+            }
+
             Changed();
             LogWriteFailed(_logger, ex, _grain);
         }
