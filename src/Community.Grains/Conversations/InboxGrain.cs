@@ -113,11 +113,11 @@ public sealed class InboxGrain : Grain, IInboxGrain, IStreamOwner<InboxHead>
 
     Task<object?> IStreamOwner<InboxHead>.StoredAsync(long seq) => throw new InvalidOperationException("Inbox updates carry no client ids.");
 
-    /// <summary>A listing row this activation believed stored was not (its entries are stale): fail the update; its conversation re-sends it.</summary>
+    /// <summary>A listing row this activation believed stored was not (its entries were stale): forget them and plan the update again on what is stored.</summary>
     Task<object?> IStreamOwner<InboxHead>.ResolveConflictAsync(StreamOp op, LogWrite write)
     {
         _entries.Clear();
-        return Task.FromException<object?>(CommunityException.Unavailable("This inbox is being written elsewhere; try again."));
+        return Task.FromResult<object?>(null);
     }
 
     private static string EntryKey(string conversationId) => LogKeys.Of("c", conversationId);
