@@ -82,6 +82,8 @@ public sealed class CreatorGrain(
     public async Task<Post> Publish(string text, string? campaignId)
     {
         RequireExists();
+        // Refused text costs no intent, no post call and no second write to drop the intent.
+        text = Limits.Text(text, "post text");
         if (campaignId is not null)
         {
             // Only the campaign's creators may attach posts to it: 404 for no such campaign, 403 for anyone else.
@@ -90,7 +92,16 @@ public sealed class CreatorGrain(
 
         if (state.State.Publishing is { } unfinished)
         {
-            var finished = await FinishPublishAsync(unfinished);
+            Post? finished = null;
+            try
+            {
+                finished = await FinishPublishAsync(unfinished);
+            }
+            catch (CommunityException ex) when (ex.Kind != ErrorKind.Unavailable)
+            {
+                // That earlier post was refused and its intent dropped: it says nothing about this one.
+            }
+
             if (finished is not null && unfinished.Text == text && unfinished.CampaignId == campaignId)
             {
                 return finished;
@@ -100,12 +111,11 @@ public sealed class CreatorGrain(
         var intent = new PendingPost(PostKey.New(), text, campaignId);
         var next = state.State with { Publishing = intent };
         await GrainStorage.WriteAsync(this, state, next, landed: s => s.Publishing?.PostId == intent.PostId);
-        return await FinishPublishAsync(intent)
-            ?? throw CommunityException.Unavailable("The post could not be published; try again.");
+        return await FinishPublishAsync(intent);
     }
 
-    /// <summary>Creates the post of a stored intent (unless an earlier attempt did) and lists it; null when the post was refused (the intent is dropped).</summary>
-    private async Task<Post?> FinishPublishAsync(PendingPost intent)
+    /// <summary>Creates the post of a stored intent (unless an earlier attempt did) and lists it; a refusal drops the intent and is thrown.</summary>
+    private async Task<Post> FinishPublishAsync(PendingPost intent)
     {
         var grain = GrainFactory.GetGrain<IPostGrain>(intent.PostId);
         Post post;
