@@ -46,7 +46,7 @@ public static class ConversationsApi
         conversations.MapPost("/{conversationId}/messages", async (string conversationId, MessageInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var conversation = Grain(grains, conversationId, user);
-            var message = await conversation.Send(user.Handle(), input.Text ?? "", Limits.ClientId(input.ClientId));
+            var message = await conversation.Send(user.Handle(), input.Text ?? "", input.ClientId);
             return TypedResults.Created($"/api/conversations/{conversationId}/messages?afterSeq={message.Seq - 1}&limit=1", message);
         });
 

@@ -21,7 +21,7 @@ public static class LivestreamsApi
         livestreams.MapPost("/", async (CreateInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var room = await grains.GetGrain<ILivestreamGrain>(LiveKey.New())
-                .Create(user.Handle(), input.Title ?? "", LiveLimits.CampaignId(input.CampaignId));
+                .Create(user.Handle(), input.Title ?? "", input.CampaignId);
             return TypedResults.Created($"/api/livestreams/{room.LiveId}", room);
         });
 
@@ -49,7 +49,7 @@ public static class LivestreamsApi
         {
             var via = input.Via is null ? null : Identity.Handle.Require(input.Via, "via");
             var message = await Grain(grains, liveId).SendChat(
-                user.Handle(), input.Text ?? "", via, Limits.ClientId(input.ClientId));
+                user.Handle(), input.Text ?? "", via, input.ClientId);
             return TypedResults.Created($"/api/livestreams/{liveId}/chat?afterSeq={message.Seq - 1}&limit=1", message);
         });
 

@@ -50,7 +50,7 @@ public static class PostsApi
         posts.MapPost("/comments", async (string postId, CommentInput input, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var comment = await Grain(grains, postId).AddComment(
-                user.Handle(), input.Text ?? "", input.ReplyTo, Limits.ClientId(input.ClientId));
+                user.Handle(), input.Text ?? "", input.ReplyTo, input.ClientId);
             return TypedResults.Created($"/api/posts/{postId}/comments?afterSeq={comment.Seq - 1}&limit=1", comment);
         });
 

@@ -49,7 +49,7 @@ public sealed partial class CommunityHub
     /// <summary>Sends a chat message through the host this connection joined the room through.</summary>
     public Task<ChatMessage> SendChat(string liveId, string text, string? clientId) =>
         grains.GetGrain<ILivestreamGrain>(LiveKey.Require(liveId))
-            .SendChat(Me, text, liveViewers.ViaOf(Context.ConnectionId, liveId), Limits.ClientId(clientId));
+            .SendChat(Me, text, liveViewers.ViaOf(Context.ConnectionId, liveId), clientId);
 
     public Task<ModerationRecord> Moderate(string liveId, ModerationRequest request) =>
         grains.GetGrain<ILivestreamGrain>(LiveKey.Require(liveId)).Moderate(Me, request);

@@ -34,7 +34,7 @@ public sealed partial class CommunityHub
 
     public Task<Comment> Comment(string postId, string text, string? replyTo, string? clientId) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId))
-            .AddComment(Me, text, replyTo, Limits.ClientId(clientId));
+            .AddComment(Me, text, replyTo, clientId);
 
     public Task<PostCounters> React(string postId, string kind) =>
         grains.GetGrain<IPostGrain>(PostKey.Require(postId)).React(Me, Reactions.Parse(kind));
