@@ -18,12 +18,15 @@ public static class CommunityApp
     /// <summary>The largest message a hub client may send.</summary>
     public const int MaxHubMessageBytes = 32 * 1024;
 
+    /// <summary>The largest HTTP request body (Kestrel's limit): 413 past it.</summary>
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.AddCommunityTelemetry();
         builder.AddCommunityErrors();
         builder.AddCommunitySilo();

@@ -52,7 +52,7 @@ public static partial class ErrorMapping
                 403 => "You are not allowed to do this.",
                 404 => "There is nothing at this address.",
                 405 => "This address does not take that method.",
-                413 => "The request body is larger than the 64 KiB limit.",
+                413 => RequestWords.BodyTooLarge,
                 415 => RequestWords.NotJson,
                 _ => null,
             };

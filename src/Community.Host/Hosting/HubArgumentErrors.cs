@@ -42,7 +42,7 @@ public sealed partial class WordedJsonHubProtocol(IOptions<JsonHubProtocolOption
         if (input.Length > maxMessageBytes && input.Slice(0, maxMessageBytes + 1).PositionOf(RecordSeparator) is null)
         {
             throw ErrorMapping.ToHubException(new(413,
-                $"The message is over the maximum message size of {maxMessageBytes / 1024} KiB; send less (or use the HTTP API, whose bodies may be up to 64 KiB)."));
+                $"The message is over the maximum message size of {maxMessageBytes / 1024} KiB; send less (or use the HTTP API, whose bodies may be up to {CommunityApp.MaxRequestBodyBytes / 1024} KiB)."));
         }
 
         if (!_inner.TryParseMessage(ref input, binder, out message))

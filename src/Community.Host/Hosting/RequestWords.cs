@@ -13,6 +13,9 @@ public static partial class RequestWords
 {
     public const string NotJson = "Send the body as JSON, with the header Content-Type: application/json.";
 
+    /// <summary>What a caller over <see cref="CommunityApp.MaxRequestBodyBytes"/> is told.</summary>
+    public const string BodyTooLarge = "The request body is larger than the 64 KiB limit.";
+
     public static string Json(JsonException json)
     {
         var where = Field(json.Path);
@@ -46,7 +49,7 @@ public static partial class RequestWords
         var message = request.Message;
         if (request.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return "The request body is larger than the 64 KiB limit.";
+            return BodyTooLarge;
         }
 
         if (request.StatusCode == StatusCodes.Status415UnsupportedMediaType)
