@@ -30,8 +30,10 @@ public sealed partial class ConnectionOutbox(
 
     public string? UserId => connection.UserIdentifier;
 
-    /// <summary>Queues <paramref name="message"/> behind this connection's earlier events; never waits.</summary>
-    public void Send(SerializedHubMessage message)
+    /// <summary>Queues <paramref name="frames"/>, as one write in this connection's protocol, behind its earlier events; never waits.</summary>
+    public void Send(OutgoingFrames frames) => Send(frames.For(connection.Protocol));
+
+    private void Send(SerializedHubMessage message)
     {
         lock (_lock)
         {

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 
 namespace Community.Host.Realtime;
 
 /// <summary>
 /// Where a host's fan-out runs: one lane per core, each connection on one lane for its life. A lane writes its
 /// batches one after another (so each connection gets its events in order) and lanes run side by side, so one busy
-/// room's fan-out uses every core, as a hub's concurrent group sends would, and never runs on the grain's call.
+/// room's fan-out uses every core, as a hub's concurrent group sends would, and never runs on the grain's call. A batch
+/// reaches each connection as one write (<see cref="OutgoingFrames"/>).
 /// </summary>
 public sealed class DeliveryLanes
 {
@@ -23,9 +23,9 @@ public sealed class DeliveryLanes
     /// <summary>The lane of a new connection (round robin).</summary>
     public int Assign() => (int)((uint)Interlocked.Increment(ref _next) % (uint)_lanes.Length);
 
-    /// <summary>Queues <paramref name="messages"/>, in order, for <paramref name="outboxes"/>, which all live on <paramref name="lane"/>.</summary>
-    public void Post(int lane, SerializedHubMessage[] messages, ConnectionOutbox[] outboxes) =>
-        _lanes[lane].Post(new Work(messages, outboxes));
+    /// <summary>Queues <paramref name="frames"/> for <paramref name="outboxes"/>, which all live on <paramref name="lane"/>.</summary>
+    public void Post(int lane, OutgoingFrames frames, ConnectionOutbox[] outboxes) =>
+        _lanes[lane].Post(new Work(frames, outboxes));
 
     /// <summary>Splits <paramref name="outboxes"/> by lane: entry i holds those on lane i.</summary>
     public ConnectionOutbox[][] ByLane(IEnumerable<ConnectionOutbox> outboxes)
@@ -40,7 +40,7 @@ public sealed class DeliveryLanes
         return byLane;
     }
 
-    private readonly record struct Work(SerializedHubMessage[] Messages, ConnectionOutbox[] Outboxes);
+    private readonly record struct Work(OutgoingFrames Frames, ConnectionOutbox[] Outboxes);
 
     private sealed class Lane(RealtimeMetrics metrics) : IThreadPoolWorkItem
     {
@@ -63,13 +63,10 @@ public sealed class DeliveryLanes
                 while (_queue.TryDequeue(out var work))
                 {
                     // Counted once per batch, not per write: this loop is the host's hottest.
-                    metrics.Delivered(work.Messages.Length * work.Outboxes.Length);
-                    foreach (var message in work.Messages)
+                    metrics.Delivered(work.Frames.Count * work.Outboxes.Length);
+                    foreach (var outbox in work.Outboxes)
                     {
-                        foreach (var outbox in work.Outboxes)
-                        {
-                            outbox.Send(message);
-                        }
+                        outbox.Send(work.Frames);
                     }
                 }
 

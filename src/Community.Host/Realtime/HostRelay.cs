@@ -105,29 +105,25 @@ public sealed partial class HostRelay : IRealtimeRelay
         _metrics.Received(batch.Count);
         var stamp = Volatile.Read(ref _stamp);
         List<string>? unwanted = null;
-        var forward = new List<RealtimeEvent>();
-        foreach (var evt in batch)
+        foreach (var (topic, events) in ByTopic(batch))
         {
-            if (evt.Topic.StartsWith(Topics.UserPrefix, StringComparison.Ordinal))
+            if (topic.StartsWith(Topics.UserPrefix, StringComparison.Ordinal))
             {
                 // Every connection of the user, with no subscription: user topics are never declined (many grains send them).
-                var outboxes = _connections.OfUser(evt.Topic[Topics.UserPrefix.Length..]);
+                var outboxes = _connections.OfUser(topic[Topics.UserPrefix.Length..]);
                 if (outboxes.Length > 0)
                 {
-                    Send([evt], _lanes.ByLane(outboxes));
+                    Send(events, _lanes.ByLane(outboxes));
                 }
 
                 continue;
             }
 
-            if (!_topics.TryGetValue(evt.Topic, out var state) || !Accept(evt.Topic, state, evt, forward))
+            if (!_topics.TryGetValue(topic, out var state) || !Accept(topic, state, events))
             {
                 unwanted ??= [];
-                if (!unwanted.Contains(evt.Topic))
-                {
-                    unwanted.Add(evt.Topic);
-                    CountDecline(evt.Topic);
-                }
+                unwanted.Add(topic);
+                CountDecline(topic);
             }
         }
 
@@ -208,9 +204,32 @@ public sealed partial class HostRelay : IRealtimeRelay
         }
     }
 
-    // Under no lock: takes the topic's lock for the ordering decision and the hand-off to outboxes (neither waits).
-    private bool Accept(string topic, TopicState state, RealtimeEvent evt, List<RealtimeEvent> forward)
+    // A batch's events per topic, in order: each topic's share goes to its subscribers as one write each.
+    private static IEnumerable<(string Topic, List<RealtimeEvent> Events)> ByTopic(IReadOnlyList<RealtimeEvent> batch)
     {
+        if (batch.Count == 0 || batch.All(e => e.Topic == batch[0].Topic))
+        {
+            return batch.Count == 0 ? [] : [(batch[0].Topic, [.. batch])];
+        }
+
+        var topics = new Dictionary<string, List<RealtimeEvent>>(StringComparer.Ordinal);
+        foreach (var evt in batch)
+        {
+            if (!topics.TryGetValue(evt.Topic, out var events))
+            {
+                topics.Add(evt.Topic, events = []);
+            }
+
+            events.Add(evt);
+        }
+
+        return topics.Select(t => (t.Key, t.Value));
+    }
+
+    // Under no lock: takes the topic's lock for the ordering decisions and the hand-off to outboxes (neither waits).
+    private bool Accept(string topic, TopicState state, List<RealtimeEvent> events)
+    {
+        var forward = new List<RealtimeEvent>(events.Count);
         lock (state.Lock)
         {
             if (state.Subscribers.Length == 0)
@@ -218,10 +237,12 @@ public sealed partial class HostRelay : IRealtimeRelay
                 return false;
             }
 
-            forward.Clear();
-            if (state.Order.Accept(evt, forward) is { } missing)
+            foreach (var evt in events)
             {
-                _ = FetchAsync(topic, state, missing);
+                if (state.Order.Accept(evt, forward) is { } missing)
+                {
+                    _ = FetchAsync(topic, state, missing);
+                }
             }
 
             Send(forward, state.ByLane);
@@ -305,11 +326,12 @@ public sealed partial class HostRelay : IRealtimeRelay
             messages[i] = Serialize(events[i]);
         }
 
+        var frames = new OutgoingFrames(messages);
         for (var lane = 0; lane < byLane.Length; lane++)
         {
             if (byLane[lane].Length > 0)
             {
-                _lanes.Post(lane, messages, byLane[lane]);
+                _lanes.Post(lane, frames, byLane[lane]);
             }
         }
     }
