@@ -1,3 +1,5 @@
+using Community.Realtime;
+
 namespace Community.Conversations;
 
 /// <summary>
@@ -19,4 +21,11 @@ public interface IConversationGrain : IGrainWithStringKey
 
     /// <summary>Tells both participants that <paramref name="user"/> is typing (never stored; rate-limited).</summary>
     Task Typing(string user);
+
+    /// <summary>
+    /// For a host, not a client: the messages with seq in (<paramref name="afterSeq"/>, <paramref name="toSeq"/>] as the
+    /// <see cref="ClientEvents.MessageReceived"/> events that published them to <paramref name="user"/>'s topic, for a
+    /// host that missed them. Up to the seq the host names (another activation may have stored it); at most 1,000.
+    /// </summary>
+    Task<IReadOnlyList<RealtimeEvent>> Replay(string user, long afterSeq, long toSeq);
 }

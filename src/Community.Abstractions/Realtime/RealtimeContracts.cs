@@ -4,7 +4,9 @@ namespace Community.Realtime;
 /// One event for the clients of one topic; <see cref="Payload"/> is the event's wire record (<see cref="IClientEvent"/>,
 /// which names the <see cref="Method"/>: build one with <see cref="Of{T}"/>).
 /// <see cref="Seq"/> is the item's place in the topic's ordered stream (comments of a post, chat of a room),
-/// 0 for events outside it (reactions, presence, scores): hosts use it to find and fill gaps.
+/// 0 for events outside it (reactions, presence, scores): hosts use it to find and fill gaps. On a user topic, which
+/// carries the streams of several conversations, <see cref="Stream"/> names the stream the seq belongs to (the
+/// conversation's id); null on a topic that is one stream.
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("community.realtime-event")]
@@ -12,7 +14,8 @@ public sealed record RealtimeEvent(
     [property: Id(0)] string Topic,
     [property: Id(1)] string Method,
     [property: Id(2)] object? Payload,
-    [property: Id(3)] long Seq = 0)
+    [property: Id(3)] long Seq = 0,
+    [property: Id(4)] string? Stream = null)
 {
     /// <summary>
     /// Not for clients: a (re-)activated source announces the last seq of its stream, so that a host which missed
@@ -21,10 +24,10 @@ public sealed record RealtimeEvent(
     public const string HeadMethod = "$head";
 
     /// <summary>The event <typeparamref name="T"/> names, carrying <paramref name="payload"/> as its only argument.</summary>
-    public static RealtimeEvent Of<T>(string topic, T payload, long seq = 0)
-        where T : class, IClientEvent => new(topic, T.EventName, payload, seq);
+    public static RealtimeEvent Of<T>(string topic, T payload, long seq = 0, string? stream = null)
+        where T : class, IClientEvent => new(topic, T.EventName, payload, seq, stream);
 
-    public static RealtimeEvent Head(string topic, long lastSeq) => new(topic, HeadMethod, null, lastSeq);
+    public static RealtimeEvent Head(string topic, long lastSeq, string? stream = null) => new(topic, HeadMethod, null, lastSeq, stream);
 
     public bool IsHead => Method == HeadMethod;
 }

@@ -46,6 +46,15 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
         ConversationKey.TryParse(Id, out _first, out _second);
         _reports = new ConversationReports(Id, _first, _second, () => _journal.Head, GetMessageAsync, GrainFactory, time, logger);
         _journal.Reloaded += _reports.Reloaded;
+
+        // A new activation (or one that met another's write) tells both participants' hosts how far the conversation
+        // goes, so a host that forwarded less of it (the previous activation died before publishing) fetches the rest.
+        _journal.Reloaded += () =>
+        {
+            var lastSeq = _journal.Head?.LastSeq ?? 0;
+            _fanout.PublishHead(Topics.User(_first), lastSeq, Id);
+            _fanout.PublishHead(Topics.User(_second), lastSeq, Id);
+        };
     }
 
     private string Id => this.GetPrimaryKeyString();
@@ -139,6 +148,12 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
         }
     }
 
+    public Task<IReadOnlyList<RealtimeEvent>> Replay(string user, long afterSeq, long toSeq)
+    {
+        ConversationKey.RequireParticipant(Id, user);
+        return _messages.ReplayAsync(Topics.User(user), afterSeq, toSeq);
+    }
+
     Decision<ConversationHead> IStreamOwner<ConversationHead>.Plan(ConversationHead head, StreamOp op)
     {
         switch (op)
@@ -176,7 +191,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
                         _reports.OpeningChanged();
                     }
 
-                    PublishToBoth(message);
+                    PublishToBoth(message, message.Seq);
                     break;
                 case ReadReceipt receipt:
                     PublishToBoth(receipt);
@@ -213,11 +228,13 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IStreamOwner<
         };
     }
 
-    private void PublishToBoth<T>(T payload)
+    /// <summary>A message goes with its <paramref name="seq"/> in the conversation's stream, so each host forwards the conversation's messages in order and fetches any it missed.</summary>
+    private void PublishToBoth<T>(T payload, long seq = 0)
         where T : class, IClientEvent
     {
-        _fanout.Publish(Topics.User(_first), payload);
-        _fanout.Publish(Topics.User(_second), payload);
+        var stream = seq > 0 ? Id : null;
+        _fanout.Publish(Topics.User(_first), payload, seq, stream);
+        _fanout.Publish(Topics.User(_second), payload, seq, stream);
     }
 
     /// <summary>Stores the head of a new conversation once, however many callers race to open it.</summary>

@@ -21,17 +21,20 @@ public sealed partial class RealtimeFanout(RelayRegistry registry, ILogger logge
     private readonly Dictionary<string, HostQueue> _queues = new(StringComparer.Ordinal);
     private RelaySet _relays = RelaySet.Empty;
 
-    /// <summary>Sends <paramref name="payload"/> to the hosts that want <paramref name="topic"/>, as the event its type names; <paramref name="seq"/> is its place in the topic's stream (0 outside one).</summary>
-    public void Publish<T>(string topic, T payload, long seq = 0)
+    /// <summary>
+    /// Sends <paramref name="payload"/> to the hosts that want <paramref name="topic"/>, as the event its type names; <paramref name="seq"/> is
+    /// its place in the topic's stream (0 outside one), <paramref name="stream"/> the stream's key on a topic that carries several (see <see cref="RealtimeEvent.Stream"/>).
+    /// </summary>
+    public void Publish<T>(string topic, T payload, long seq = 0, string? stream = null)
         where T : class, IClientEvent =>
-        Publish(RealtimeEvent.Of(topic, payload, seq));
+        Publish(RealtimeEvent.Of(topic, payload, seq, stream));
 
     /// <summary>Tells hosts the stream's last seq, so one that missed the end of it fetches the rest.</summary>
-    public void PublishHead(string topic, long lastSeq)
+    public void PublishHead(string topic, long lastSeq, string? stream = null)
     {
         if (lastSeq > 0)
         {
-            Publish(RealtimeEvent.Head(topic, lastSeq));
+            Publish(RealtimeEvent.Head(topic, lastSeq, stream));
         }
     }
 

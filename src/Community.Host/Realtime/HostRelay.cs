@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Community.Conversations;
 using Community.Errors;
 using Community.Grains.Realtime;
 using Community.Realtime;
@@ -14,7 +15,8 @@ namespace Community.Host.Realtime;
 /// any silo send it batches, and it serializes each event once and hands it to every subscriber's outbox
 /// without waiting, so a slow connection holds up nobody. Per topic it forwards a stream's items once, in
 /// seq order and without gaps: a missing range is fetched from the topic's source before anything newer goes
-/// out (<see cref="StreamOrder"/>). It tells sources which topics nobody here follows, so they stop sending them.
+/// out (<see cref="StreamOrder"/>); user topics, which need no subscription, get the same for each conversation's
+/// messages (<see cref="UserStreams"/>). It tells sources which topics nobody here follows, so they stop sending them.
 /// </summary>
 public sealed partial class HostRelay : IRealtimeRelay
 {
@@ -30,6 +32,7 @@ public sealed partial class HostRelay : IRealtimeRelay
     private readonly ILogger<HostRelay> _logger;
     private readonly ResiliencePipeline _fetchRetry;
     private readonly DeliveryLanes _lanes;
+    private readonly UserStreams _users;
 
     // Grows with every topic's first subscriber here; stamps the host's answers so a source can order them.
     private long _stamp;
@@ -63,6 +66,7 @@ public sealed partial class HostRelay : IRealtimeRelay
                 RemoveSubscriber(topic, outbox);
             }
         };
+        _users = new UserStreams(connections, ReplayMessagesAsync, (events, outboxes) => Send(events, _lanes.ByLane(outboxes)));
     }
 
     public string HostId { get; }
@@ -110,12 +114,7 @@ public sealed partial class HostRelay : IRealtimeRelay
             if (topic.StartsWith(Topics.UserPrefix, StringComparison.Ordinal))
             {
                 // Every connection of the user, with no subscription: user topics are never declined (many grains send them).
-                var outboxes = _connections.OfUser(topic[Topics.UserPrefix.Length..]);
-                if (outboxes.Length > 0)
-                {
-                    Send(events, _lanes.ByLane(outboxes));
-                }
-
+                _users.Deliver(topic[Topics.UserPrefix.Length..], events);
                 continue;
             }
 
@@ -252,19 +251,8 @@ public sealed partial class HostRelay : IRealtimeRelay
 
     private async Task FetchAsync(string topic, TopicState state, SeqRange range)
     {
-        IReadOnlyList<RealtimeEvent> fetched = [];
-        try
-        {
-            var source = Topics.SourceOf(_grains, topic)!;
-            fetched = await _fetchRetry.ExecuteAsync(async _ => await source.Replay(topic, range.AfterSeq, range.ToSeq));
-            _metrics.GapFilled(fetched.Count);
-            LogGapFilled(_logger, topic, range.AfterSeq, range.ToSeq);
-        }
-        catch (Exception ex)
-        {
-            LogGapLost(_logger, ex, topic, range.AfterSeq, range.ToSeq);
-        }
-
+        var source = Topics.SourceOf(_grains, topic)!;
+        var fetched = await ReplayAsync(topic, range, () => source.Replay(topic, range.AfterSeq, range.ToSeq));
         var forward = new List<RealtimeEvent>();
         lock (state.Lock)
         {
@@ -279,6 +267,26 @@ public sealed partial class HostRelay : IRealtimeRelay
             }
 
             Send(forward, state.ByLane);
+        }
+    }
+
+    private Task<IReadOnlyList<RealtimeEvent>> ReplayMessagesAsync(string user, string conversationId, SeqRange range) =>
+        ReplayAsync(conversationId, range, () => _grains.GetGrain<IConversationGrain>(conversationId).Replay(user, range.AfterSeq, range.ToSeq));
+
+    // Nothing (and a warning) when the source cannot answer after a few tries: the stream then skips the range.
+    private async Task<IReadOnlyList<RealtimeEvent>> ReplayAsync(string stream, SeqRange range, Func<Task<IReadOnlyList<RealtimeEvent>>> replay)
+    {
+        try
+        {
+            var fetched = await _fetchRetry.ExecuteAsync(async _ => await replay());
+            _metrics.GapFilled(fetched.Count);
+            LogGapFilled(_logger, stream, range.AfterSeq, range.ToSeq);
+            return fetched;
+        }
+        catch (Exception ex)
+        {
+            LogGapLost(_logger, ex, stream, range.AfterSeq, range.ToSeq);
+            return [];
         }
     }
 
@@ -354,9 +362,9 @@ public sealed partial class HostRelay : IRealtimeRelay
         public bool Retired { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Fetched the items of {Topic} after seq {AfterSeq} up to {ToSeq} that never arrived.")]
-    private static partial void LogGapFilled(ILogger logger, string topic, long afterSeq, long toSeq);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fetched the items of {Stream} after seq {AfterSeq} up to {ToSeq} that never arrived.")]
+    private static partial void LogGapFilled(ILogger logger, string stream, long afterSeq, long toSeq);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch the items of {Topic} after seq {AfterSeq} up to {ToSeq}; its subscribers here miss them until they resume.")]
-    private static partial void LogGapLost(ILogger logger, Exception ex, string topic, long afterSeq, long toSeq);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not fetch the items of {Stream} after seq {AfterSeq} up to {ToSeq}; its subscribers here miss them until they resume.")]
+    private static partial void LogGapLost(ILogger logger, Exception ex, string stream, long afterSeq, long toSeq);
 }
