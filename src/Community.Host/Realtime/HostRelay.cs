@@ -129,6 +129,9 @@ public sealed partial class HostRelay : IRealtimeRelay
         return Task.FromResult(unwanted is null ? RelayReceipt.None : new RelayReceipt(stamp, unwanted));
     }
 
+    /// <summary>Whether this host keeps the order of <paramref name="user"/>'s messages: only while the user has a connection here.</summary>
+    public bool OrdersMessagesOf(string user) => _users.Tracks(user);
+
     /// <summary>How many batches carrying <paramref name="topic"/> this host declined lately: a source that heard the first stops sending.</summary>
     public int DeclinesOf(string topic) => _declines.GetValueOrDefault(topic);
 

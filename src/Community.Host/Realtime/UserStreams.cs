@@ -42,8 +42,8 @@ public sealed class UserStreams
         };
     }
 
-    /// <summary>How many users this host keeps message order for.</summary>
-    public int Users => _users.Count;
+    /// <summary>Whether this host keeps the order of <paramref name="user"/>'s messages (only while the user has a connection here).</summary>
+    public bool Tracks(string user) => _users.ContainsKey(user);
 
     /// <summary>
     /// A batch's events for <paramref name="user"/>'s topic: they go to every connection of the user here, in one write,

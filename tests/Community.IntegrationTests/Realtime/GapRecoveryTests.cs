@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Community.Conversations;
 using Community.Host.Realtime;
+using Community.IntegrationTests.Conversations;
 using Community.IntegrationTests.Infrastructure;
 using Community.Posts;
 using Community.Realtime;
@@ -64,21 +66,107 @@ public sealed class GapRecoveryTests(ClusterFixture cluster)
         Assert.Equal(["one", "two"], all.Select(c => c.Text));
     }
 
+    [Fact]
+    public async Task Messages_stored_but_never_published_reach_a_participant_that_never_disconnected_in_order_before_newer_ones()
+    {
+        var alice = ClusterFixture.Unique("al");
+        var bob = ClusterFixture.Unique("bo");
+        var aliceHttp = await cluster.A.ClientAsync(alice);
+        await using var bobOnB = await cluster.B.ConnectAsync(bob);
+        var seen = new EventLog<Message>(bobOnB, ClientEvents.MessageReceived);
+        var id = (await aliceHttp.OpenAsync(bob)).ConversationId;
+        await aliceHttp.SendAsync(id, "one");
+        await seen.WaitForAsync(m => m.Text == "one");
+
+        // A second activation of the conversation stores two messages that this cluster never publishes.
+        await using (var elsewhere = await SecondActivationAsync())
+        {
+            var aliceElsewhere = await elsewhere.ClientAsync(alice);
+            Assert.Equal(2, (await CreatedSoonAsync<Message>(aliceElsewhere, $"/api/conversations/{id}/messages", "two")).Seq);
+            Assert.Equal(3, (await CreatedSoonAsync<Message>(aliceElsewhere, $"/api/conversations/{id}/messages", "three")).Seq);
+        }
+
+        var four = await aliceHttp.SendAsync(id, "four");
+
+        Assert.Equal(4, four.Seq);
+        var all = await seen.WaitForAsync(_ => true, count: 4, timeout: TimeSpan.FromSeconds(10));
+        Assert.Equal(["one", "two", "three", "four"], all.Select(m => m.Text));
+        Assert.Equal([1L, 2L, 3L, 4L], all.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task A_reloaded_conversation_announcing_its_head_brings_a_participant_the_messages_its_host_never_forwarded()
+    {
+        var alice = ClusterFixture.Unique("al");
+        var bob = ClusterFixture.Unique("bo");
+        var aliceHttp = await cluster.A.ClientAsync(alice);
+        await using var bobOnA = await cluster.A.ConnectAsync(bob);
+        var seen = new EventLog<Message>(bobOnA, ClientEvents.MessageReceived);
+        var id = (await aliceHttp.OpenAsync(bob)).ConversationId;
+        await aliceHttp.SendAsync(id, "one");
+        await seen.WaitForAsync(m => m.Text == "one");
+        await using (var elsewhere = await SecondActivationAsync())
+        {
+            var aliceElsewhere = await elsewhere.ClientAsync(alice);
+            await CreatedSoonAsync<Message>(aliceElsewhere, $"/api/conversations/{id}/messages", "two");
+            await CreatedSoonAsync<Message>(aliceElsewhere, $"/api/conversations/{id}/messages", "three");
+        }
+
+        // Bob's read receipt meets the other activation's writes: the conversation here reloads and announces its head.
+        await (await cluster.A.ClientAsync(bob)).MarkReadAsync(id, 1);
+
+        var all = await seen.WaitForAsync(_ => true, count: 3, timeout: TimeSpan.FromSeconds(10));
+        Assert.Equal(["one", "two", "three"], all.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task A_host_forgets_the_order_of_a_users_messages_when_the_users_last_connection_there_goes()
+    {
+        var alice = ClusterFixture.Unique("al");
+        var bob = ClusterFixture.Unique("bo");
+        var aliceHttp = await cluster.A.ClientAsync(alice);
+        var relay = cluster.B.Services.GetRequiredService<HostRelay>();
+        await using var first = await cluster.B.ConnectAsync(bob);
+        await using var second = await cluster.B.ConnectAsync(bob);
+        var seen = new EventLog<Message>(second, ClientEvents.MessageReceived);
+        var id = (await aliceHttp.OpenAsync(bob)).ConversationId;
+        await aliceHttp.SendAsync(id, "one");
+        await seen.WaitForAsync(m => m.Text == "one");
+        Assert.True(relay.OrdersMessagesOf(bob));
+
+        await first.DisposeAsync();
+        await aliceHttp.SendAsync(id, "two");
+        await seen.WaitForAsync(m => m.Text == "two");
+        Assert.True(relay.OrdersMessagesOf(bob));
+
+        await second.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (relay.OrdersMessagesOf(bob) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(relay.OrdersMessagesOf(bob));
+    }
+
     // Another cluster (and service, so grain state stays apart) on the same storage: it shares only the streams' partitions.
     private static Task<TestHost> SecondActivationAsync() =>
         TestHost.StartAsync("other-" + Guid.NewGuid().ToString("N")[..8], settings: new Dictionary<string, string?> { ["Cluster:ServiceId"] = "community-tests-other" });
 
     // A host that has just started may answer 503 while its silo settles; a client retries.
-    private static async Task<Comment> CommentSoonAsync(HttpClient fan, string postId, string text)
+    private static Task<Comment> CommentSoonAsync(HttpClient fan, string postId, string text) =>
+        CreatedSoonAsync<Comment>(fan, $"/api/posts/{postId}/comments", text);
+
+    private static async Task<T> CreatedSoonAsync<T>(HttpClient client, string path, string text)
     {
         var clientId = Guid.NewGuid().ToString("N");
         for (var attempt = 0; ; attempt++)
         {
-            var response = await fan.PostAsJsonAsync($"/api/posts/{postId}/comments", new { text, clientId });
+            var response = await client.PostAsJsonAsync(path, new { text, clientId });
             if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 20)
             {
                 Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-                return (await response.Content.ReadFromJsonAsync<Comment>(Api.Json))!;
+                return (await response.Content.ReadFromJsonAsync<T>(Api.Json))!;
             }
 
             await Task.Delay(250);
