@@ -69,25 +69,14 @@ public sealed class GapRecoveryTests(ClusterFixture cluster)
     [Fact]
     public async Task Messages_stored_but_never_published_reach_a_participant_that_never_disconnected_in_order_before_newer_ones()
     {
-        var alice = ClusterFixture.Unique("al");
         var bob = ClusterFixture.Unique("bo");
-        var aliceHttp = await cluster.A.ClientAsync(alice);
         await using var bobOnB = await cluster.B.ConnectAsync(bob);
-        var seen = new EventLog<Message>(bobOnB, ClientEvents.MessageReceived);
-        var id = (await aliceHttp.OpenAsync(bob)).ConversationId;
-        await aliceHttp.SendAsync(id, "one");
-        await seen.WaitForAsync(m => m.Text == "one");
+        var (alice, aliceHttp, id, seen) = await FirstMessageSeenAsync(bob, bobOnB);
 
-        // A second activation of the conversation stores two messages that this cluster never publishes.
-        await using (var elsewhere = await SecondActivationAsync())
-        {
-            var aliceElsewhere = await elsewhere.ClientAsync(alice);
-            Assert.Equal(2, (await CreatedSoonAsync<Message>(aliceElsewhere, $"/api/conversations/{id}/messages", "two")).Seq);
-            Assert.Equal(3, (await CreatedSoonAsync<Message>(aliceElsewhere, $"/api/conversations/{id}/messages", "three")).Seq);
-        }
-
+        var stored = await StoredElsewhereAsync(alice, id, "two", "three");
         var four = await aliceHttp.SendAsync(id, "four");
 
+        Assert.Equal([2L, 3L], stored);
         Assert.Equal(4, four.Seq);
         var all = await seen.WaitForAsync(_ => true, count: 4, timeout: TimeSpan.FromSeconds(10));
         Assert.Equal(["one", "two", "three", "four"], all.Select(m => m.Text));
@@ -97,20 +86,10 @@ public sealed class GapRecoveryTests(ClusterFixture cluster)
     [Fact]
     public async Task A_reloaded_conversation_announcing_its_head_brings_a_participant_the_messages_its_host_never_forwarded()
     {
-        var alice = ClusterFixture.Unique("al");
         var bob = ClusterFixture.Unique("bo");
-        var aliceHttp = await cluster.A.ClientAsync(alice);
         await using var bobOnA = await cluster.A.ConnectAsync(bob);
-        var seen = new EventLog<Message>(bobOnA, ClientEvents.MessageReceived);
-        var id = (await aliceHttp.OpenAsync(bob)).ConversationId;
-        await aliceHttp.SendAsync(id, "one");
-        await seen.WaitForAsync(m => m.Text == "one");
-        await using (var elsewhere = await SecondActivationAsync())
-        {
-            var aliceElsewhere = await elsewhere.ClientAsync(alice);
-            await CreatedSoonAsync<Message>(aliceElsewhere, $"/api/conversations/{id}/messages", "two");
-            await CreatedSoonAsync<Message>(aliceElsewhere, $"/api/conversations/{id}/messages", "three");
-        }
+        var (alice, _, id, seen) = await FirstMessageSeenAsync(bob, bobOnA);
+        await StoredElsewhereAsync(alice, id, "two", "three");
 
         // Bob's read receipt meets the other activation's writes: the conversation here reloads and announces its head.
         await (await cluster.A.ClientAsync(bob)).MarkReadAsync(id, 1);
@@ -122,16 +101,11 @@ public sealed class GapRecoveryTests(ClusterFixture cluster)
     [Fact]
     public async Task A_host_forgets_the_order_of_a_users_messages_when_the_users_last_connection_there_goes()
     {
-        var alice = ClusterFixture.Unique("al");
         var bob = ClusterFixture.Unique("bo");
-        var aliceHttp = await cluster.A.ClientAsync(alice);
         var relay = cluster.B.Services.GetRequiredService<HostRelay>();
         await using var first = await cluster.B.ConnectAsync(bob);
         await using var second = await cluster.B.ConnectAsync(bob);
-        var seen = new EventLog<Message>(second, ClientEvents.MessageReceived);
-        var id = (await aliceHttp.OpenAsync(bob)).ConversationId;
-        await aliceHttp.SendAsync(id, "one");
-        await seen.WaitForAsync(m => m.Text == "one");
+        var (_, aliceHttp, id, seen) = await FirstMessageSeenAsync(bob, second);
         Assert.True(relay.OrdersMessagesOf(bob));
 
         await first.DisposeAsync();
@@ -152,6 +126,32 @@ public sealed class GapRecoveryTests(ClusterFixture cluster)
     // Another cluster (and service, so grain state stays apart) on the same storage: it shares only the streams' partitions.
     private static Task<TestHost> SecondActivationAsync() =>
         TestHost.StartAsync("other-" + Guid.NewGuid().ToString("N")[..8], settings: new Dictionary<string, string?> { ["Cluster:ServiceId"] = "community-tests-other" });
+
+    // A new user, Alice, opens a conversation with Bob and writes "one", which Bob's connection has received.
+    private async Task<(string Alice, HttpClient AliceHttp, string Id, EventLog<Message> Seen)> FirstMessageSeenAsync(string bob, HubConnection bobHub)
+    {
+        var alice = ClusterFixture.Unique("al");
+        var aliceHttp = await cluster.A.ClientAsync(alice);
+        var seen = new EventLog<Message>(bobHub, ClientEvents.MessageReceived);
+        var id = (await aliceHttp.OpenAsync(bob)).ConversationId;
+        await aliceHttp.SendAsync(id, "one");
+        await seen.WaitForAsync(m => m.Text == "one");
+        return (alice, aliceHttp, id, seen);
+    }
+
+    // A second activation of the conversation stores messages that this cluster never publishes; returns their seqs.
+    private static async Task<long[]> StoredElsewhereAsync(string author, string conversationId, params string[] texts)
+    {
+        await using var elsewhere = await SecondActivationAsync();
+        var client = await elsewhere.ClientAsync(author);
+        var seqs = new List<long>();
+        foreach (var text in texts)
+        {
+            seqs.Add((await CreatedSoonAsync<Message>(client, $"/api/conversations/{conversationId}/messages", text)).Seq);
+        }
+
+        return [.. seqs];
+    }
 
     // A host that has just started may answer 503 while its silo settles; a client retries.
     private static Task<Comment> CommentSoonAsync(HttpClient fan, string postId, string text) =>
