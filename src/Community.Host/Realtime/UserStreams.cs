@@ -51,6 +51,12 @@ public sealed class UserStreams
     /// </summary>
     public void Deliver(string user, IReadOnlyList<RealtimeEvent> events)
     {
+        // Most hosts have no connection of a given user: they keep nothing for it.
+        if (_connections.OfUser(user).Length == 0)
+        {
+            return;
+        }
+
         var items = false;
         var heads = false;
         foreach (var evt in events)
