@@ -25,7 +25,7 @@ public static class CompareCommand
     {
         var targets = new Option<string>("--targets")
         {
-            Description = "Comma-separated systems to compare, in this order: community, signalr, socketio, and community-azurite (Community on an Azurite the driver starts, beside the in-memory one in the same run).",
+            Description = "Comma-separated systems to compare, in this order: community, signalr, socketio, community-azurite (Community on an Azurite the driver starts, data on disk as scripts/run.sh keeps it, beside the in-memory one in the same run) and community-azurite-memory (the same with Azurite's --inMemoryPersistence: no periodic rewrite of its data file).",
             DefaultValueFactory = _ => "signalr,socketio,community",
         };
         var live = new LiveRoomSettings.Options();
@@ -46,15 +46,16 @@ public static class CompareCommand
             var systems = new List<Target>();
             foreach (var name in parse.GetRequiredValue(targets).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (name.Equals(AzuriteTarget, StringComparison.OrdinalIgnoreCase))
+                if (name.Equals(AzuriteTarget, StringComparison.OrdinalIgnoreCase) || name.Equals(AzuriteMemoryTarget, StringComparison.OrdinalIgnoreCase))
                 {
-                    systems.Add(new Target(SystemKind.Community, Azurite: true, AzuriteTarget));
+                    var inMemory = name.Equals(AzuriteMemoryTarget, StringComparison.OrdinalIgnoreCase);
+                    systems.Add(new Target(SystemKind.Community, Azurite: true, inMemory ? AzuriteMemoryTarget : AzuriteTarget, inMemory));
                     continue;
                 }
 
                 if (!CommonOptions.TryParseSystem(name, out var system))
                 {
-                    await Console.Error.WriteLineAsync($"--targets: unknown system '{name}' (community, signalr, socketio, {AzuriteTarget}).");
+                    await Console.Error.WriteLineAsync($"--targets: unknown system '{name}' (community, signalr, socketio, {AzuriteTarget}, {AzuriteMemoryTarget}).");
                     return 1;
                 }
 
@@ -99,7 +100,7 @@ public static class CompareCommand
             Invariant($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at the start {LoadAverage()}"),
             Invariant($"live room: {live.Viewers} viewers, {live.Chatters} chatters; steps of {run.StepWarmup.TotalSeconds:0.#} s warm-up + {run.StepDuration.TotalSeconds:0.#} s measured, from {run.Step!.StartRate:0.#}/s × {run.Step.Factor:0.##}, p99 bound {run.Step.P99BoundMs:0} ms"),
             Invariant($"driver and server share the machine: read the driver CPU columns before blaming a server; receiver on the SignalR systems: {HubClients.Name(receiver)}"),
-            Invariant($"Community's storage: {(azurite ? "Azurite (started by the driver)" : "in memory")} ({AzuriteTarget}: Azurite started by the driver, fresh); its per-user write and chat limits raised (see loadtests/README.md)"),
+            Invariant($"Community's storage: {(azurite ? "Azurite (started by the driver)" : "in memory")} ({AzuriteTarget}: Azurite started by the driver, fresh, data on disk; {AzuriteMemoryTarget}: the same, data in memory); its per-user write and chat limits raised (see loadtests/README.md)"),
         };
         var reports = new List<LoadReport>();
         foreach (var system in systems)
@@ -110,7 +111,7 @@ public static class CompareCommand
             }
 
             Console.Error.WriteLine($"=== {system.Label ?? DriverContext.Name(system.System)} ===");
-            var report = await RunOneAsync(system.System, receiver, live, run, folder, system.Azurite, stop.Token, system.Label);
+            var report = await RunOneAsync(system.System, receiver, live, run, folder, system.Azurite, stop.Token, system.Label, system.AzuriteInMemory);
             report.WriteSummary(Console.Out);
             await ResultsWriter.WriteJsonAsync(Path.Combine(folder.FullName, $"live-room-{report.System}.json"), report, CancellationToken.None);
             reports.Add(report);
@@ -169,7 +170,7 @@ public static class CompareCommand
     }
 
     private static async Task<LoadReport> RunOneAsync(
-        SystemKind system, ReceiverKind receiver, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, bool azurite, CancellationToken cancellationToken, string? label = null)
+        SystemKind system, ReceiverKind receiver, LiveRoomSettings live, RunSettings run, DirectoryInfo folder, bool azurite, CancellationToken cancellationToken, string? label = null, bool azuriteInMemory = false)
     {
         var context = new DriverContext(new Uri("http://127.0.0.1"), folder, system, null, Launch: true) { Receiver = receiver, Label = label };
         var startedAt = DateTimeOffset.UtcNow;
@@ -180,7 +181,7 @@ public static class CompareCommand
             string? connectionString = null;
             if (azurite)
             {
-                (storage, connectionString) = await ServerLauncher.StartAzuriteAsync(folder, cancellationToken);
+                (storage, connectionString) = await ServerLauncher.StartAzuriteAsync(folder, cancellationToken, azuriteInMemory);
             }
 
             server = await ServerLauncher.StartAsync(system, folder, cancellationToken, connectionString);
@@ -222,8 +223,9 @@ public static class CompareCommand
     }
 
     private const string AzuriteTarget = "community-azurite";
+    private const string AzuriteMemoryTarget = "community-azurite-memory";
 
-    private readonly record struct Target(SystemKind System, bool Azurite, string? Label);
+    private readonly record struct Target(SystemKind System, bool Azurite, string? Label, bool AzuriteInMemory = false);
 
     private static StepSettings StepFromOptions(ParseResult parse, RunSettings.Options run) => new(
         parse.GetRequiredValue(run.StepStart),

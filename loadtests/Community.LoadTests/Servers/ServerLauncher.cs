@@ -86,7 +86,11 @@ public static class ServerLauncher
     /// Starts Azurite (the repository's pinned npm package, <c>npm ci</c> at the root) on free ports with fresh data on disk (as scripts/run.sh keeps it), for a
     /// Community that must keep its data across a restart. Returns it with its connection string.
     /// </summary>
-    public static async Task<(LaunchedServer Azurite, string ConnectionString)> StartAzuriteAsync(DirectoryInfo logDirectory, CancellationToken cancellationToken)
+    /// <param name="inMemory">
+    /// Azurite's <c>--inMemoryPersistence</c> instead: the same emulator without its periodic rewrite of the whole data file,
+    /// to tell the emulator's persistence from the server's own cost (data is lost when it stops).
+    /// </param>
+    public static async Task<(LaunchedServer Azurite, string ConnectionString)> StartAzuriteAsync(DirectoryInfo logDirectory, CancellationToken cancellationToken, bool inMemory = false)
     {
         var root = RepoPaths.Root ?? throw new InvalidOperationException("Azurite needs the driver to run from a checkout.");
         var js = Path.Combine(root.FullName, "node_modules/azurite/dist/src/azurite.js");
@@ -103,8 +107,8 @@ public static class ServerLauncher
         {
             js, "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", $"{blob}", "--queuePort", $"{queue}", "--tablePort", $"{table}",
-            "--disableTelemetry", "--skipApiVersionCheck", "--loose", "--location", data.FullName,
-        })
+            "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+        }.Concat(inMemory ? ["--inMemoryPersistence", "--extentMemoryLimit", "256"] : ["--location", data.FullName]))
         {
             start.ArgumentList.Add(arg);
         }
