@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
@@ -10,9 +9,10 @@ using Community.LoadTests.Workload;
 namespace Community.LoadTests.Client.Raw;
 
 /// <summary>
-/// A hub connection over a bare <see cref="ClientWebSocket"/> that speaks the SignalR JSON protocol itself: the
-/// receiver the driver uses by default, because it costs a fraction of the SignalR .NET client per delivery. One receive
-/// loop per connection reads into a pooled buffer, timestamps each frame on arrival, splits it at 0x1E and hands each
+/// A hub connection over a bare <see cref="RawWebSocket"/> that speaks the SignalR JSON protocol itself: the receiver
+/// the driver uses by default, because it costs a fraction of the SignalR .NET client per delivery. One receive loop per
+/// connection takes the payload bytes of whatever frames have arrived into a pooled buffer (one socket read serves many
+/// frames), stamped with the time of the read that brought them, splits them at 0x1E and hands each
 /// push of the registered event to its <see cref="StreamSubscriber"/> as (stream id, seq, stamp) scanned straight from
 /// the bytes (<see cref="HubRecords"/>): no message objects, no strings. Invocations (joins, subscribes, sends) go
 /// over the same socket and are matched to their completions by invocation id. It sends a ping every
@@ -25,15 +25,15 @@ public sealed class RawHubConnection : IHubClient
     private const int ReceiveBufferBytes = 16 * 1024;
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly Uri _url;
-    private readonly ClientWebSocket _socket = new();
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Uri _baseUrl;
+    private readonly string _token;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[] _eventName = [];
     private byte[] _streamIdProperty = [];
     private StreamSubscriber? _subscriber;
     private Action<string?>? _closed;
+    private RawWebSocket? _socket;
     private Task? _receiveLoop;
     private Timer? _ping;
     private long _nextInvocationId;
@@ -42,15 +42,11 @@ public sealed class RawHubConnection : IHubClient
 
     public RawHubConnection(Uri baseUrl, string token)
     {
-        var hub = new UriBuilder(new Uri(baseUrl, HubNames.Path))
-        {
-            Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
-            Query = "access_token=" + Uri.EscapeDataString(token),
-        };
-        _url = hub.Uri;
+        _baseUrl = baseUrl;
+        _token = token;
     }
 
-    public bool Connected => _handshakeDone && _socket.State == WebSocketState.Open;
+    public bool Connected => _handshakeDone && _socket is { IsOpen: true };
 
     public void Deliver(StreamEvent streamEvent, StreamSubscriber subscriber)
     {
@@ -63,8 +59,9 @@ public sealed class RawHubConnection : IHubClient
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _socket.ConnectAsync(_url, cancellationToken);
-        _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        var socket = await RawWebSocket.ConnectAsync(_baseUrl, _token, receiveBufferBytes: null, cancellationToken);
+        _socket = socket;
+        _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket), CancellationToken.None);
         await SendAsync(HubRecords.Handshake.ToArray(), cancellationToken);
         await _handshake.Task.WaitAsync(cancellationToken);
         _ping = new Timer(static state => _ = ((RawHubConnection)state!).PingAsync(), this, PingInterval, PingInterval);
@@ -97,14 +94,14 @@ public sealed class RawHubConnection : IHubClient
             await _ping.DisposeAsync();
         }
 
-        if (_socket.State == WebSocketState.Open)
+        if (_socket is { IsOpen: true })
         {
             using var timeout = new CancellationTokenSource(CloseTimeout);
             try
             {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, timeout.Token);
             }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
                 // Already broken or too slow to close: disposing below aborts it.
             }
@@ -115,26 +112,18 @@ public sealed class RawHubConnection : IHubClient
             await _receiveLoop.WaitAsync(CloseTimeout, CancellationToken.None).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
 
-        _socket.Dispose();
-        _sendLock.Dispose();
+        if (_socket is not null)
+        {
+            await _socket.DisposeAsync();
+        }
     }
 
     /// <summary>
-    /// Sends one or more whole records. Not cancellable once on the wire: cancelling a WebSocket send aborts the socket,
-    /// and a write given up by the driver must not take the connection down with it.
+    /// Sends one or more whole records as one frame. Not cancellable once on the wire: a frame cut short would break the
+    /// connection, and a write given up by the driver must not take the connection down with it.
     /// </summary>
-    private async Task SendAsync(byte[] records, CancellationToken cancellationToken)
-    {
-        await _sendLock.WaitAsync(cancellationToken);
-        try
-        {
-            await _socket.SendAsync(records, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
-    }
+    private Task SendAsync(byte[] records, CancellationToken cancellationToken) =>
+        (_socket ?? throw new InvalidOperationException("the hub connection is not started")).SendTextAsync(records, cancellationToken);
 
     private async Task PingAsync()
     {
@@ -142,13 +131,13 @@ public sealed class RawHubConnection : IHubClient
         {
             await SendAsync(HubRecords.Ping.ToArray(), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             // The socket is closing or broken: the receive loop reports that once, with its reason.
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    private async Task ReceiveLoopAsync(RawWebSocket socket)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
         var filled = 0;
@@ -166,18 +155,17 @@ public sealed class RawHubConnection : IHubClient
                     buffer = larger;
                 }
 
-                var received = await _socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None);
-                var receivedAt = Stopwatch.GetTimestamp();
-                if (received.MessageType == WebSocketMessageType.Close)
+                var received = await socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None);
+                if (received == 0)
                 {
-                    reason ??= _socket.CloseStatusDescription is { Length: > 0 } description
-                        ? description
-                        : $"closed by the server ({_socket.CloseStatus})";
+                    reason ??= socket.CloseStatusDescription is { Length: > 0 } description ? description
+                        : socket.CloseStatus is { } status ? $"closed by the server ({status})"
+                        : "the server ended the connection without a WebSocket close";
                     break;
                 }
 
-                filled += received.Count;
-                var consumed = ProcessRecords(buffer.AsSpan(0, filled), receivedAt, ref reason);
+                filled += received;
+                var consumed = ProcessRecords(buffer.AsSpan(0, filled), socket.ReceivedAt, ref reason);
                 if (consumed > 0)
                 {
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
@@ -185,7 +173,7 @@ public sealed class RawHubConnection : IHubClient
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or JsonException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or JsonException)
         {
             reason ??= ex.Message;
         }

@@ -1,15 +1,11 @@
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Community.LoadTests.Client.Raw;
 
 /// <summary>
 /// The adversary of issue 9: a hub connection that joins a live room and then never reads its socket again. A bare TCP
 /// socket whose receive buffer is made tiny before it connects (the window it advertises is sized from it, so it fills
-/// at once), upgraded to a WebSocket by hand, then the SignalR JSON handshake and one <c>JoinLive(liveId, null, 0)</c>;
+/// at once), upgraded to a WebSocket (<see cref="RawWebSocket"/>), then the SignalR JSON handshake and one <c>JoinLive(liveId, null, 0)</c>;
 /// after the join's completion nothing is read until <see cref="CheckClosedAsync"/> at the end of the run.
 /// </summary>
 /// <remarks>
@@ -22,14 +18,11 @@ public sealed class StalledHubClient : IAsyncDisposable
     /// <summary>The socket's receive buffer, set before connecting (the kernel sizes the advertised TCP window from it).</summary>
     public const int ReceiveBufferBytes = 4096;
 
-    private const int MaxUpgradeResponseBytes = 16 * 1024;
     private const long JoinInvocationId = 1;
 
     private static ReadOnlySpan<byte> JoinInvocationIdUtf8 => "1"u8;
 
-    private readonly Socket _socket;
-    private readonly Stream _stream;
-    private readonly WebSocket _webSocket;
+    private readonly RawWebSocket _webSocket;
     private byte[] _buffer = new byte[16 * 1024];
     private int _start;
     private int _end;
@@ -37,53 +30,21 @@ public sealed class StalledHubClient : IAsyncDisposable
     private int _pinging;
     private volatile string? _pingFailure;
 
-    private StalledHubClient(Socket socket, Stream stream)
-    {
-        _socket = socket;
-        _stream = stream;
-        _webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
-    }
+    private StalledHubClient(RawWebSocket webSocket) => _webSocket = webSocket;
 
     /// <summary>Connects to the hub of <paramref name="baseUrl"/> as the token's user, joins the room, and from then on reads nothing.</summary>
     public static async Task<StalledHubClient> JoinLiveAsync(Uri baseUrl, string token, string liveId, CancellationToken cancellationToken)
     {
-        // Dual mode, so an IPv6 or an IPv4 address both work; the buffer must be set before the connection is made.
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = ReceiveBufferBytes, NoDelay = true };
-        Stream? stream = null;
-        StalledHubClient? client = null;
+        var client = new StalledHubClient(await RawWebSocket.ConnectAsync(baseUrl, token, ReceiveBufferBytes, cancellationToken));
         try
         {
-            await socket.ConnectAsync(baseUrl.DnsSafeHost, baseUrl.Port, cancellationToken);
-            stream = new NetworkStream(socket, ownsSocket: true);
-            if (baseUrl.Scheme == Uri.UriSchemeHttps)
-            {
-                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
-                stream = tls;
-                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = baseUrl.DnsSafeHost }, cancellationToken);
-            }
-
-            await UpgradeAsync(stream, baseUrl, token, cancellationToken);
-            client = new StalledHubClient(socket, stream);
             await client.HandshakeAndJoinAsync(liveId, cancellationToken);
             client._ping = new Timer(static state => _ = ((StalledHubClient)state!).PingAsync(), client, RawHubConnection.PingInterval, RawHubConnection.PingInterval);
             return client;
         }
         catch
         {
-            if (client is not null)
-            {
-                await client.DisposeAsync();
-            }
-            else
-            {
-                if (stream is not null)
-                {
-                    await stream.DisposeAsync();
-                }
-
-                socket.Dispose();
-            }
-
+            await client.DisposeAsync();
             throw;
         }
     }
@@ -113,13 +74,13 @@ public sealed class StalledHubClient : IAsyncDisposable
                 }
             }
 
-            return new StalledClientEnd(true, _webSocket.CloseStatusDescription is { Length: > 0 } description
-                ? $"WebSocket closed by the server: {description}"
-                : $"WebSocket closed by the server ({_webSocket.CloseStatus})");
+            return new StalledClientEnd(true, _webSocket.CloseStatusDescription is { Length: > 0 } description ? $"WebSocket closed by the server: {description}"
+                : _webSocket.CloseStatus is { } status ? $"WebSocket closed by the server ({status})"
+                : "the connection ended without a WebSocket close");
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
-            // Cancelling a WebSocket receive aborts the socket, which can surface as a WebSocketException: the deadline decides.
+            // Cancelling a receive can surface as an IOException of the aborted read: the deadline decides.
             return deadline.IsCancellationRequested
                 ? new StalledClientEnd(false, null)
                 : new StalledClientEnd(true, _pingFailure ?? $"the connection ended: {ex.Message}");
@@ -134,49 +95,12 @@ public sealed class StalledHubClient : IAsyncDisposable
         }
 
         // No close handshake: that would mean reading. Closing a socket with unread data resets the connection.
-        _webSocket.Dispose();
-        await _stream.DisposeAsync();
-        _socket.Dispose();
-    }
-
-    private static async Task UpgradeAsync(Stream stream, Uri baseUrl, string token, CancellationToken cancellationToken)
-    {
-        var path = new Uri(baseUrl, HubNames.Path).AbsolutePath;
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET {path}?access_token={Uri.EscapeDataString(token)} HTTP/1.1\r\nHost: {baseUrl.Authority}\r\n"
-            + $"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
-        await stream.FlushAsync(cancellationToken);
-
-        // One byte at a time: the WebSocket made over this stream must start right after the blank line.
-        var response = new byte[MaxUpgradeResponseBytes];
-        var length = 0;
-        while (length < 4 || !response.AsSpan(length - 4, 4).SequenceEqual("\r\n\r\n"u8))
-        {
-            if (length == response.Length)
-            {
-                throw new InvalidOperationException($"the answer to the WebSocket upgrade of {path} has no end of headers within {MaxUpgradeResponseBytes} bytes");
-            }
-
-            if (await stream.ReadAsync(response.AsMemory(length, 1), cancellationToken) == 0)
-            {
-                throw new IOException($"the server closed the connection during the WebSocket upgrade of {path}");
-            }
-
-            length++;
-        }
-
-        var head = Encoding.ASCII.GetString(response, 0, length);
-        var status = head[..head.IndexOf("\r\n", StringComparison.Ordinal)];
-        if (!status.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"WebSocket upgrade of {path} refused: {status}");
-        }
+        await _webSocket.DisposeAsync();
     }
 
     private async Task HandshakeAndJoinAsync(string liveId, CancellationToken cancellationToken)
     {
-        await _webSocket.SendAsync(HubRecords.Handshake.ToArray(), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        await _webSocket.SendTextAsync(HubRecords.Handshake.ToArray(), cancellationToken);
         var handshake = await NextRecordAsync(cancellationToken)
             ?? throw new InvalidOperationException("hub connection closed before its handshake");
         if (HubRecords.Error(handshake) is { } refused)
@@ -184,8 +108,7 @@ public sealed class StalledHubClient : IAsyncDisposable
             throw new InvalidOperationException($"hub handshake refused: {refused}");
         }
 
-        await _webSocket.SendAsync(
-            HubRecords.Invocation(JoinInvocationId, HubNames.JoinLive, [liveId, null, 0L]), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        await _webSocket.SendTextAsync(HubRecords.Invocation(JoinInvocationId, HubNames.JoinLive, [liveId, null, 0L]), cancellationToken);
         while (await NextRecordAsync(cancellationToken) is { } record)
         {
             var (type, isJoin, hasError) = Classify(record);
@@ -209,7 +132,7 @@ public sealed class StalledHubClient : IAsyncDisposable
         return (read.Type, read.Type == HubRecords.CompletionType && read.InvocationId.SequenceEqual(JoinInvocationIdUtf8), read.HasError);
     }
 
-    /// <summary>The next whole record (without its separator), or null once the server has closed the WebSocket.</summary>
+    /// <summary>The next whole record (without its separator), or null once the server has closed the WebSocket or the connection.</summary>
     private async Task<byte[]?> NextRecordAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -235,12 +158,12 @@ public sealed class StalledHubClient : IAsyncDisposable
             }
 
             var received = await _webSocket.ReceiveAsync(_buffer.AsMemory(_end), cancellationToken);
-            if (received.MessageType == WebSocketMessageType.Close)
+            if (received == 0)
             {
                 return null;
             }
 
-            _end += received.Count;
+            _end += received;
         }
     }
 
@@ -254,7 +177,7 @@ public sealed class StalledHubClient : IAsyncDisposable
 
         try
         {
-            await _webSocket.SendAsync(HubRecords.Ping.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            await _webSocket.SendTextAsync(HubRecords.Ping.ToArray(), CancellationToken.None);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {
