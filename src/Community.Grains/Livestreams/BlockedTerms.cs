@@ -33,35 +33,51 @@ public static class BlockedTerms
     }
 
     /// <summary>The first of <paramref name="terms"/> that <paramref name="text"/> contains as whole words once both are folded, or null.</summary>
-    public static string? FindMatch(string text, IReadOnlyList<string> terms)
+    public static string? FindMatch(string text, IReadOnlyList<string> terms) => new Matcher(terms).FindMatch(text);
+
+    /// <summary>
+    /// A room's terms folded once, for the chat lines checked against them until the terms change: folding is the
+    /// costly part, and a busy room checks every line against up to <see cref="MaxTerms"/> of them.
+    /// </summary>
+    public sealed class Matcher
     {
-        if (terms.Count == 0)
+        private readonly (string Term, string Needle)[] _terms;
+
+        public Matcher(IReadOnlyList<string> terms)
         {
-            return null;
+            Terms = terms;
+
+            // Stored terms are folded already; folding again is a no-op for them and catches any stored before folding existed.
+            _terms = [.. terms.Select(t => (t, UserText.Fold(t))).Where(t => t.Item2.Length > 0)];
         }
 
-        var folded = UserText.Fold(text);
-        foreach (var term in terms)
+        /// <summary>The terms as given (the room's list this matcher was made from).</summary>
+        public IReadOnlyList<string> Terms { get; }
+
+        /// <summary>The first term that <paramref name="text"/> contains as whole words once folded, or null.</summary>
+        public string? FindMatch(string text)
         {
-            // Stored terms are folded already; folding again is a no-op for them and catches any stored before folding existed.
-            var needle = UserText.Fold(term);
-            if (needle.Length == 0)
+            if (_terms.Length == 0)
             {
-                continue;
+                return null;
             }
 
-            for (var at = folded.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(needle, at + 1, StringComparison.Ordinal))
+            var folded = UserText.Fold(text);
+            foreach (var (term, needle) in _terms)
             {
-                var end = at + needle.Length;
-                if (!IsWordChar(Rune.DecodeLastFromUtf16(folded.AsSpan(0, at), out var before, out _), before)
-                    && !IsWordChar(Rune.DecodeFromUtf16(folded.AsSpan(end), out var after, out _), after))
+                for (var at = folded.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(needle, at + 1, StringComparison.Ordinal))
                 {
-                    return term;
+                    var end = at + needle.Length;
+                    if (!IsWordChar(Rune.DecodeLastFromUtf16(folded.AsSpan(0, at), out var before, out _), before)
+                        && !IsWordChar(Rune.DecodeFromUtf16(folded.AsSpan(end), out var after, out _), after))
+                    {
+                        return term;
+                    }
                 }
             }
-        }
 
-        return null;
+            return null;
+        }
     }
 
     /// <summary>A letter, digit or combining mark (so "café" does not match "caf"); nothing (the text's start or end) is not one.</summary>

@@ -17,6 +17,7 @@ internal sealed class LiveChat(string liveId, TimeProvider time, LivestreamOptio
     private readonly RecentMap<DateTimeOffset> _followers = new(50_000);
     private readonly SlowModeGate _slowMode = new(time);
     private readonly ChatRateLimiter _rateLimiter = new(time, options.ChatBurst, options.ChatRefillInterval);
+    private BlockedTerms.Matcher _terms = new([]);
 
     /// <summary>Checks <paramref name="author"/>'s message against the room as it is (<paramref name="head"/> is read again after each wait) and reserves its slow-mode and rate-limit slots.</summary>
     public async Task<ChatOp> PrepareAsync(Func<LiveHead> head, string author, string text, string? via, ClientKey? client)
@@ -65,7 +66,7 @@ internal sealed class LiveChat(string liveId, TimeProvider time, LivestreamOptio
         }
 
         var room = head();
-        if (BlockedTerms.FindMatch(text, room.BlockedTerms) is not null)
+        if (TermsOf(room).FindMatch(text) is not null)
         {
             throw CommunityException.Invalid("Your message contains a term the hosts have blocked in this chat; it was not sent. Rephrase it and try again.");
         }
@@ -83,6 +84,17 @@ internal sealed class LiveChat(string liveId, TimeProvider time, LivestreamOptio
 
         _slowMode.Sent(author);
         _rateLimiter.Take(author);
+    }
+
+    // The room's terms change only by moderation, which replaces the list: fold them again only then.
+    private BlockedTerms.Matcher TermsOf(LiveHead room)
+    {
+        if (!ReferenceEquals(_terms.Terms, room.BlockedTerms))
+        {
+            _terms = new BlockedTerms.Matcher(room.BlockedTerms);
+        }
+
+        return _terms;
     }
 
     private async Task<bool> FollowsAnyHostAsync(IReadOnlyList<string> hosts, string user)

@@ -17,6 +17,23 @@ public class BlockedTermsTests
         Assert.Equal(term, BlockedTerms.FindMatch(text, [term]));
     }
 
+    [Fact]
+    public void A_matcher_folds_the_rooms_terms_once_and_checks_every_line_like_a_single_match()
+    {
+        string[] terms = ["spoiler", "ＴＨＥ\u00A0Ｅｎｄｉｎｇ", "\u200B", "ass"];
+        var matcher = new BlockedTerms.Matcher(terms);
+
+        Assert.Same(terms, matcher.Terms);
+        Assert.Equal("spoiler", matcher.FindMatch("big SPOILER ahead"));
+        Assert.Equal("ＴＨＥ\u00A0Ｅｎｄｉｎｇ", matcher.FindMatch("I know the ending."));
+        Assert.Null(matcher.FindMatch("a class act"));
+        Assert.Null(new BlockedTerms.Matcher([]).FindMatch("anything"));
+        foreach (var line in new[] { "big SPOILER ahead", "I know the ending.", "a class act", "ass!" })
+        {
+            Assert.Equal(BlockedTerms.FindMatch(line, terms), matcher.FindMatch(line));
+        }
+    }
+
     [Theory]
     [InlineData("ass", "a class act")]
     [InlineData("spoiler", "no spoilers please")]
