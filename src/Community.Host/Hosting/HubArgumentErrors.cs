@@ -130,6 +130,13 @@ public static class JsonKinds
             return "a number";
         }
 
+        // A map is a JSON object, though it enumerates its pairs.
+        if (type.IsAssignableTo(typeof(System.Collections.IDictionary))
+            || type.GetInterfaces().Append(type).Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)))
+        {
+            return "a JSON object";
+        }
+
         if (type != typeof(string) && type.IsAssignableTo(typeof(System.Collections.IEnumerable)))
         {
             return "a list";

@@ -125,24 +125,25 @@ public static partial class RequestWords
         return type;
     }
 
-    /// <summary>A .NET type name (as System.Text.Json or ASP.NET Core print it) told as the JSON it takes.</summary>
+    /// <summary>A .NET type name (as System.Text.Json or ASP.NET Core print it) told as the JSON it takes (<see cref="JsonKinds"/>).</summary>
     private static string KindOf(string typeName)
     {
         var name = NullableOf().Match(typeName) is { Success: true } inner ? inner.Groups[1].Value : typeName;
         name = name.Trim().TrimEnd('?');
-        return name switch
-        {
-            "System.String" or "string" or "System.Guid" or "Guid" => "text",
-            "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64"
-                or "int" or "long" or "short" or "byte" or "uint" or "ulong" => "a whole number",
-            "System.Double" or "System.Single" or "System.Decimal" or "double" or "float" or "decimal" => "a number",
-            "System.Boolean" or "bool" => "true or false",
-            "System.DateTime" or "System.DateTimeOffset" or "DateTime" or "DateTimeOffset" => "an ISO-8601 time",
-            _ when name.EndsWith("[]", StringComparison.Ordinal) || name.Contains("List`", StringComparison.Ordinal)
-                || name.Contains("Enumerable`", StringComparison.Ordinal) || name.Contains("Collection`", StringComparison.Ordinal) => "a list",
-            _ => "a JSON object",
-        };
+        var type = Keywords.GetValueOrDefault(name) ?? Type.GetType(name, throwOnError: false);
+        return type is not null ? JsonKinds.Describe(type)
+            : name.EndsWith("[]", StringComparison.Ordinal) || name.Contains("List`", StringComparison.Ordinal)
+                || name.Contains("Enumerable`", StringComparison.Ordinal) || name.Contains("Collection`", StringComparison.Ordinal) ? "a list"
+            : "a JSON object";
     }
+
+    // The C# names ASP.NET Core prints for a route or query parameter's type.
+    private static readonly Dictionary<string, Type> Keywords = new(StringComparer.Ordinal)
+    {
+        ["string"] = typeof(string), ["Guid"] = typeof(Guid), ["int"] = typeof(int), ["long"] = typeof(long), ["short"] = typeof(short),
+        ["byte"] = typeof(byte), ["uint"] = typeof(uint), ["ulong"] = typeof(ulong), ["double"] = typeof(double), ["float"] = typeof(float),
+        ["decimal"] = typeof(decimal), ["bool"] = typeof(bool), ["DateTime"] = typeof(DateTime), ["DateTimeOffset"] = typeof(DateTimeOffset),
+    };
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
