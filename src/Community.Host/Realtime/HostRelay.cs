@@ -207,11 +207,17 @@ public sealed partial class HostRelay : IRealtimeRelay
     }
 
     // A batch's events per topic, in order: each topic's share goes to its subscribers as one write each.
-    private static IEnumerable<(string Topic, List<RealtimeEvent> Events)> ByTopic(IReadOnlyList<RealtimeEvent> batch)
+    private static IEnumerable<(string Topic, IReadOnlyList<RealtimeEvent> Events)> ByTopic(IReadOnlyList<RealtimeEvent> batch)
     {
-        if (batch.Count == 0 || batch.All(e => e.Topic == batch[0].Topic))
+        if (batch.Count == 0)
         {
-            return batch.Count == 0 ? [] : [(batch[0].Topic, [.. batch])];
+            return [];
+        }
+
+        // The usual batch: one grain's events of its one topic, passed on as they came.
+        if (batch.All(e => e.Topic == batch[0].Topic))
+        {
+            return [(batch[0].Topic, batch)];
         }
 
         var topics = new Dictionary<string, List<RealtimeEvent>>(StringComparer.Ordinal);
@@ -225,11 +231,11 @@ public sealed partial class HostRelay : IRealtimeRelay
             events.Add(evt);
         }
 
-        return topics.Select(t => (t.Key, t.Value));
+        return topics.Select(t => (t.Key, (IReadOnlyList<RealtimeEvent>)t.Value));
     }
 
     // Under no lock: takes the topic's lock for the ordering decisions and the hand-off to outboxes (neither waits).
-    private bool Accept(string topic, TopicState state, List<RealtimeEvent> events)
+    private bool Accept(string topic, TopicState state, IReadOnlyList<RealtimeEvent> events)
     {
         var forward = new List<RealtimeEvent>(events.Count);
         lock (state.Lock)
