@@ -16,6 +16,14 @@ public static partial class RequestWords
     /// <summary>What a caller over <see cref="CommunityApp.MaxRequestBodyBytes"/> is told.</summary>
     public const string BodyTooLarge = "The request body is larger than the 64 KiB limit.";
 
+    // The C# names ASP.NET Core prints for a route or query parameter's type.
+    private static readonly Dictionary<string, Type> Keywords = new(StringComparer.Ordinal)
+    {
+        ["string"] = typeof(string), ["Guid"] = typeof(Guid), ["int"] = typeof(int), ["long"] = typeof(long), ["short"] = typeof(short),
+        ["byte"] = typeof(byte), ["uint"] = typeof(uint), ["ulong"] = typeof(ulong), ["double"] = typeof(double), ["float"] = typeof(float),
+        ["decimal"] = typeof(decimal), ["bool"] = typeof(bool), ["DateTime"] = typeof(DateTime), ["DateTimeOffset"] = typeof(DateTimeOffset),
+    };
+
     public static string Json(JsonException json)
     {
         var where = Field(json.Path);
@@ -136,14 +144,6 @@ public static partial class RequestWords
                 || name.Contains("Enumerable`", StringComparison.Ordinal) || name.Contains("Collection`", StringComparison.Ordinal) ? "a list"
             : "a JSON object";
     }
-
-    // The C# names ASP.NET Core prints for a route or query parameter's type.
-    private static readonly Dictionary<string, Type> Keywords = new(StringComparer.Ordinal)
-    {
-        ["string"] = typeof(string), ["Guid"] = typeof(Guid), ["int"] = typeof(int), ["long"] = typeof(long), ["short"] = typeof(short),
-        ["byte"] = typeof(byte), ["uint"] = typeof(uint), ["ulong"] = typeof(ulong), ["double"] = typeof(double), ["float"] = typeof(float),
-        ["decimal"] = typeof(decimal), ["bool"] = typeof(bool), ["DateTime"] = typeof(DateTime), ["DateTimeOffset"] = typeof(DateTimeOffset),
-    };
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
