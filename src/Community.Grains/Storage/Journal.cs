@@ -15,6 +15,8 @@ namespace Community.Grains.Storage;
 /// <list type="bullet">
 /// <item><b>Idempotency.</b> An op with a <see cref="ClientKey"/> writes a row for it with its item; a retry (remembered,
 /// queued, or meeting that row after a restart) is answered with the item first stored (<see cref="Repeat{TResult}"/>).</item>
+/// <item><b>Pages.</b> New items of a batch are stored many to a row (<see cref="SeqPages"/>); a decision's rows are
+/// counted as stored, so one transaction carries up to 98 chat lines with their client ids (49 as a row each).</item>
 /// <item><b>Conflicts.</b> If another activation wrote the partition (the head's ETag moved), the journal re-reads the head
 /// and plans the batch again on top of it; two ops of a batch that write one row go in separate batches.</item>
 /// <item><b>Ambiguous failures.</b> Every batch carries an id of its own, stored in the head it writes
@@ -265,7 +267,7 @@ public sealed partial class Journal<THead>
                 rows = [.. rows, ClientIdIndex.Row(client, decision.Seq)];
             }
 
-            if (rows.Count > 0 && (plan.Writes.Count + rows.Count > MaxRows || rows.Any(r => keys.Contains(r.Key))))
+            if (rows.Count > 0 && (rows.Any(r => keys.Contains(r.Key)) || SeqPages.RowCount(plan.Writes, rows) > MaxRows))
             {
                 if (plan.Writes.Count == 0)
                 {
@@ -308,14 +310,20 @@ public sealed partial class Journal<THead>
     {
         var started = Stopwatch.GetTimestamp();
         var batchId = JournalHead.NewBatchId();
+        var (rows, origins) = SeqPages.Pack(plan.Writes);
         try
         {
-            _etag = await _store.CommitAsync(_partition, _etag, JournalHead.Write(plan.Head, batchId), plan.Writes);
+            _etag = await _store.CommitAsync(_partition, _etag, JournalHead.Write(plan.Head, batchId), rows);
         }
         catch (Exception ex) when (ex is LogConflictException or CommunityException { Kind: ErrorKind.Unavailable })
         {
             if (!await LandedAsync(batchId, plan.Head))
             {
+                if (ex is LogConflictException { IsHead: false } refused && refused.WriteIndex < origins.Count)
+                {
+                    throw new LogConflictException(origins[refused.WriteIndex], refused.Message); // name the write the op planned
+                }
+
                 throw;
             }
 

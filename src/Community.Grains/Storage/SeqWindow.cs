@@ -66,7 +66,7 @@ public sealed class SeqWindow<T>(Func<T, long> seqOf, ISeqRowFormat<T>? format =
         return false;
     }
 
-    /// <summary>Reads seqs after <paramref name="afterSeq"/> up to <paramref name="lastSeq"/>, from memory when it can, else from the stream's partition.</summary>
+    /// <summary>Reads seqs after <paramref name="afterSeq"/> up to <paramref name="lastSeq"/>, from memory when it can, else from the stream's partition (its pages and own rows).</summary>
     public async Task<IReadOnlyList<T>> ReadAsync(ILogStore store, string partition, long afterSeq, long lastSeq, int limit)
     {
         if (afterSeq >= lastSeq)
@@ -80,8 +80,8 @@ public sealed class SeqWindow<T>(Func<T, long> seqOf, ISeqRowFormat<T>? format =
             return cached;
         }
 
-        var rows = await store.RangeAsync(partition, LogKeys.Seq(afterSeq + 1), LogKeys.Seq(lastSeq + 1), limit);
-        return rows.Select(r => _format.Read(partition, LogKeys.SeqOf(r.Key), r.Data)).ToList();
+        var stored = await SeqPages.ReadAsync(store, partition, afterSeq, lastSeq, limit);
+        return stored.Select(r => _format.Read(partition, r.Seq, r.Data)).ToList();
     }
 
     /// <summary>One item by seq, from memory or the partition; null when it is not stored.</summary>
@@ -92,8 +92,8 @@ public sealed class SeqWindow<T>(Func<T, long> seqOf, ISeqRowFormat<T>? format =
             return item;
         }
 
-        var row = await store.ReadAsync(partition, LogKeys.Seq(seq));
-        return row is null ? default : _format.Read(partition, seq, row.Data);
+        var data = await SeqPages.FindAsync(store, partition, seq);
+        return data is null ? default : _format.Read(partition, seq, data);
     }
 
     private bool Covers(long seq) => _items.Count > 0 && seq >= seqOf(_items[0]) && seq <= seqOf(_items[^1]);

@@ -30,7 +30,7 @@ public class JournalTests
         Assert.Null(restarted.Repeat<string>(client));
         Assert.Equal("1:hello", await restarted.Submit<string>(new NoteOp("hello again") { Client = client }));
         Assert.Equal(1, restarted.Head!.LastSeq);
-        Assert.Single(await store.RangeAsync(Partition, LogKeys.Seq(0), LogKeys.SeqEnd, 10));
+        Assert.Single(await SeqPages.ReadAsync(store, Partition, 0, 1_000, 10));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class JournalTests
         Assert.Equal("1:one", await kept);
         Assert.Equal(ErrorKind.Invalid, (await Assert.ThrowsAsync<CommunityException>(() => refused)).Kind);
         Assert.Equal("2:two", await after);
-        Assert.Equal(2, (await store.RangeAsync(Partition, LogKeys.Seq(0), LogKeys.SeqEnd, 10)).Count);
+        Assert.Equal(2, (await SeqPages.ReadAsync(store, Partition, 0, 1_000, 10)).Count);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public class JournalTests
         {
         }
 
-        public async Task<object?> StoredAsync(long seq) => $"{seq}:{(await store.ReadAsync(Partition, LogKeys.Seq(seq)))!.Data}";
+        public async Task<object?> StoredAsync(long seq) => $"{seq}:{await SeqPages.FindAsync(store, Partition, seq)}";
 
         public Task<object?> ResolveConflictAsync(StreamOp op, LogWrite write) => Task.FromResult<object?>("repeat of " + write.Key);
     }
