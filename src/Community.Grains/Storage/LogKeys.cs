@@ -13,6 +13,8 @@ public static class LogKeys
 
     public static string SeqEnd => SeqPrefix + "~";
 
+    public static bool IsSeq(string key) => key.StartsWith(SeqPrefix, StringComparison.Ordinal);
+
     /// <summary>The seq of a key made by <see cref="Seq"/>.</summary>
     public static long SeqOf(string key) => long.Parse(key.AsSpan(SeqPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture);
 

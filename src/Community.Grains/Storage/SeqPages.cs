@@ -186,7 +186,6 @@ public static class SeqPages
     /// <summary>Puts new items into pages as they come; hands on (or only counts) the rows a transaction stores.</summary>
     private sealed class Packer(Action<LogWrite, int>? emit)
     {
-        private const string SeqPrefix = "s:";
         private readonly StringBuilder? _page = emit is null ? null : new StringBuilder();
         private int _rows;
         private int _pageChars;
@@ -195,7 +194,7 @@ public static class SeqPages
 
         public void Add(LogWrite write, int origin)
         {
-            if (write is not { Kind: LogWriteKind.Insert, Data: { } data } || !write.Key.StartsWith(SeqPrefix, StringComparison.Ordinal))
+            if (write is not { Kind: LogWriteKind.Insert, Data: { } data } || !LogKeys.IsSeq(write.Key))
             {
                 Emit(write, origin);
                 return;
