@@ -1,6 +1,8 @@
 using Community.Host.Hosting;
 using Microsoft.Extensions.Options;
 
+BufferPool.Apply(); // before anything rents from the shared array pool
+
 WebApplication app;
 try
 {
