@@ -267,7 +267,9 @@ public sealed partial class Journal<THead>
                 rows = [.. rows, ClientIdIndex.Row(client, decision.Seq)];
             }
 
-            if (rows.Count > 0 && (rows.Any(r => keys.Contains(r.Key)) || SeqPages.RowCount(plan.Writes, rows) > MaxRows))
+            var stored = plan.Stored; // a copy: these rows count only if they fit
+            stored.AddAll(rows);
+            if (rows.Count > 0 && (rows.Any(r => keys.Contains(r.Key)) || stored.Rows > MaxRows))
             {
                 if (plan.Writes.Count == 0)
                 {
@@ -293,6 +295,8 @@ public sealed partial class Journal<THead>
                 plan.Writes.Add(row);
                 plan.Owners.Add(i);
             }
+
+            plan.Stored = stored;
 
             plan.Head = decision.Head;
             plan.Accepted.Add((op, decision));
@@ -394,6 +398,9 @@ public sealed partial class Journal<THead>
         public THead Head { get; set; } = null!;
 
         public List<LogWrite> Writes { get; } = [];
+
+        /// <summary>The rows <see cref="Writes"/> are stored as (new items paged).</summary>
+        public SeqPages.RowCounter Stored { get; set; }
 
         /// <summary>Per write, the index in the batch of the op that planned it.</summary>
         public List<int> Owners { get; } = [];

@@ -26,23 +26,6 @@ public static class SeqPages
 
     public static long LastSeqOf(string pageKey) => long.Parse(pageKey.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture);
 
-    /// <summary>How many rows a transaction stores for <paramref name="writes"/> and then <paramref name="more"/>, new items paged.</summary>
-    public static int RowCount(IReadOnlyList<LogWrite> writes, IReadOnlyList<LogWrite> more)
-    {
-        var packer = new Packer(null);
-        foreach (var write in writes)
-        {
-            packer.Add(write, 0);
-        }
-
-        foreach (var write in more)
-        {
-            packer.Add(write, 0);
-        }
-
-        return packer.Finish();
-    }
-
     /// <summary>
     /// The rows to store for <paramref name="writes"/>: new items in pages, everything else as it is. <c>Origins[i]</c> is the
     /// index in <paramref name="writes"/> of the (first) write behind row <c>i</c>, to name the op a refused row belongs to.
@@ -51,17 +34,43 @@ public static class SeqPages
     {
         var rows = new List<LogWrite>(writes.Count);
         var origins = new List<int>(writes.Count);
-        var packer = new Packer((row, origin) =>
+        var counter = default(RowCounter);
+        var page = new StringBuilder();
+        var pageOrigin = -1;
+        long pageLast = 0;
+
+        void ClosePage()
         {
-            rows.Add(row);
-            origins.Add(origin);
-        });
-        for (var i = 0; i < writes.Count; i++)
-        {
-            packer.Add(writes[i], i);
+            if (pageOrigin >= 0)
+            {
+                rows.Add(LogWrite.Insert(Key(pageLast), page.ToString(0, page.Length - 1)));
+                origins.Add(pageOrigin);
+                page.Clear();
+                pageOrigin = -1;
+            }
         }
 
-        packer.Finish();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var write = writes[i];
+            if (!counter.Add(write, out var startsPage))
+            {
+                rows.Add(write);
+                origins.Add(i);
+                continue;
+            }
+
+            if (startsPage)
+            {
+                ClosePage();
+                pageOrigin = i;
+            }
+
+            pageLast = LogKeys.SeqOf(write.Key);
+            page.Append(pageLast.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(write.Data).Append('\n');
+        }
+
+        ClosePage();
         return (rows, origins);
     }
 
@@ -183,78 +192,51 @@ public static class SeqPages
         return null;
     }
 
-    /// <summary>Puts new items into pages as they come; hands on (or only counts) the rows a transaction stores.</summary>
-    private sealed class Packer(Action<LogWrite, int>? emit)
+    /// <summary>
+    /// The rows a transaction stores, counted as its writes are added: what <see cref="Pack"/> makes of them. A copy is a
+    /// what-if: add a decision's rows to a copy, and keep the copy if they fit.
+    /// </summary>
+    public struct RowCounter
     {
-        private readonly StringBuilder? _page = emit is null ? null : new StringBuilder();
-        private int _rows;
-        private int _pageChars;
-        private int _pageOrigin = -1;
+        private int _closed; // own rows and pages already full
+        private int _pageChars; // characters of the open page; 0 when none is open
         private long _pageLast;
 
-        public void Add(LogWrite write, int origin)
+        public readonly int Rows => _closed + (_pageChars > 0 ? 1 : 0);
+
+        /// <summary>
+        /// Adds <paramref name="write"/>: true when it goes into a page (<paramref name="startsPage"/> when into a new one),
+        /// false when it is a row of its own (anything but a new item, or an item a page cannot hold).
+        /// </summary>
+        public bool Add(LogWrite write, out bool startsPage)
         {
-            if (write is not { Kind: LogWriteKind.Insert, Data: { } data } || !LogKeys.IsSeq(write.Key))
+            startsPage = false;
+            var chars = 20 + (write.Data?.Length ?? 0); // the seq, the tab and the line break fit in 20
+            if (write is not { Kind: LogWriteKind.Insert, Data: { } data } || !LogKeys.IsSeq(write.Key) || chars > MaxChars || data.Contains('\n'))
             {
-                Emit(write, origin);
-                return;
+                _closed++;
+                return false;
             }
 
             var seq = LogKeys.SeqOf(write.Key);
-            var chars = 20 + data.Length;
-            if (chars > MaxChars || data.Contains('\n'))
+            if (_pageChars > 0 && (_pageChars + chars > MaxChars || seq <= _pageLast))
             {
-                Emit(write, origin); // an item a page cannot hold keeps its own row
-                return;
+                _closed++;
+                _pageChars = 0;
             }
 
-            if (_pageOrigin >= 0 && (_pageChars + chars > MaxChars || seq <= _pageLast))
-            {
-                Close();
-            }
-
-            if (_pageOrigin < 0)
-            {
-                _pageOrigin = origin;
-            }
-
+            startsPage = _pageChars == 0;
             _pageChars += chars;
             _pageLast = seq;
-            _page?.Append(seq.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(data).Append('\n');
+            return true;
         }
 
-        /// <summary>Closes the open page; returns the number of rows.</summary>
-        public int Finish()
+        public void AddAll(IReadOnlyList<LogWrite> writes)
         {
-            Close();
-            return _rows;
-        }
-
-        private void Close()
-        {
-            if (_pageOrigin < 0)
+            foreach (var write in writes)
             {
-                return;
+                Add(write, out _);
             }
-
-            if (_page is null)
-            {
-                _rows++; // only counting
-            }
-            else
-            {
-                Emit(LogWrite.Insert(Key(_pageLast), _page.ToString(0, _page.Length - 1)), _pageOrigin);
-                _page.Clear();
-            }
-
-            _pageOrigin = -1;
-            _pageChars = 0;
-        }
-
-        private void Emit(LogWrite write, int origin)
-        {
-            _rows++;
-            emit?.Invoke(write, origin);
         }
     }
 }
