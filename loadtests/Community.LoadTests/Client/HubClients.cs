@@ -48,7 +48,7 @@ public static class HubClients
     public static IHubClient Create(ReceiverKind receiver, Uri baseUrl, string token) => receiver switch
     {
         ReceiverKind.SignalR => new SignalRHubClient(HubConnections.Create(baseUrl, token)),
-        _ => new RawHubConnection(baseUrl, token),
+        _ => new RawHubConnection(baseUrl, token, polled: true),
     };
 
     public static bool TryParse(string text, out ReceiverKind receiver)

@@ -80,8 +80,20 @@ public sealed record ErrorFigures(long Total, IReadOnlyDictionary<string, long> 
 /// at a progress tick (thousands mean the driver, not the server, was behind).
 /// </summary>
 public sealed record DriverFigures(
-    int ProcessorCount, LatencySummary PacingLagMs, double CpuCoresUsed, long ThreadPoolQueueMax, bool CloseTimedOut, double? CpuMicrosPerDelivery = null)
+    int ProcessorCount,
+    LatencySummary PacingLagMs,
+    double CpuCoresUsed,
+    long ThreadPoolQueueMax,
+    bool CloseTimedOut,
+    double? CpuMicrosPerDelivery = null,
+    double? ReceiverBusy = null)
 {
+    /// <summary>
+    /// Below this share of the window the polling receivers' threads (<c>ReceivePoller</c>) were busy, they kept up with
+    /// whatever the server sent and still slept between passes: the receiving side had headroom.
+    /// </summary>
+    public const double ReceiverBusyBound = 0.8;
+
     /// <summary>
     /// Above this share of one core the driver is taking CPU the server (on the same machine) could have used: the
     /// figures then measure the machine as much as the server. The raw receiver stays well below it at the rates a
@@ -100,27 +112,38 @@ public static class CpuVerdict
     public static double? MicrosPerDelivery(double cores, double deliveriesPerSecond) =>
         deliveriesPerSecond > 0 ? Math.Round(cores * 1e6 / deliveriesPerSecond, 2) : null;
 
-    /// <summary>One line on the driver's cost in <paramref name="phase"/>: cheap enough, or a share of the machine the server lacked.</summary>
+    /// <summary>
+    /// One line on the driver's cost in <paramref name="phase"/>: cheap enough, or a share of the machine the server
+    /// lacked. With polling receivers it also says how busy their threads were: below
+    /// <see cref="DriverFigures.ReceiverBusyBound"/> of the window, while spending less CPU per delivery than the server,
+    /// the receiving side kept up with everything the server sent and had time to spare, so the server was the limit.
+    /// </summary>
     public static string Driver(PhaseFigures phase)
     {
         var driver = phase.Driver;
-        var perDelivery = driver.CpuMicrosPerDelivery is { } d ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{d:0.00} µs") : "-";
+        var perDelivery = driver.CpuMicrosPerDelivery is { } d ? Invariant($"{d:0.00} µs") : "-";
         var server = phase.Server is { } s ? MicrosPerDelivery(s.CpuCoresUsed, phase.Throughput.DeliveriesPerSecond) : null;
-        var serverText = server is { } sv ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (the server {sv:0.00} µs)") : "";
-        var head = string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"at {phase.Rate:0.#}/s the driver used {driver.CpuCoresUsed:0.00} cores, {perDelivery} CPU per delivery{serverText}");
-        if (driver.CpuCoresUsed <= DriverFigures.CoreShareBound)
+        var serverText = server is { } sv ? Invariant($" (the server {sv:0.00} µs)") : "";
+        var busyText = driver.ReceiverBusy is { } b ? Invariant($", its receiving threads busy {b:0%} of the window") : "";
+        var head = Invariant($"at {phase.Rate:0.#}/s the driver used {driver.CpuCoresUsed:0.00} cores, {perDelivery} CPU per delivery{serverText}{busyText}");
+        var cheaperThanServer = server is { } sp && driver.CpuMicrosPerDelivery < sp;
+        if (driver.ReceiverBusy is { } busy && busy < DriverFigures.ReceiverBusyBound && cheaperThanServer)
         {
-            return head + string.Create(
-                System.Globalization.CultureInfo.InvariantCulture,
-                $": within {DriverFigures.CoreShareBound:0%} of a core, so the server, not the driver, had the rest of the machine");
+            return head + Invariant(
+                $": SERVER-BOUND: the receivers kept up and slept {1 - busy:0%} of the time, at less CPU per delivery than the server");
         }
 
-        return head + (server is { } sp && driver.CpuMicrosPerDelivery >= sp
+        if (driver.CpuCoresUsed <= DriverFigures.CoreShareBound)
+        {
+            return head + Invariant($": within {DriverFigures.CoreShareBound:0%} of a core, so the server, not the driver, had the rest of the machine");
+        }
+
+        return head + (server is not null && !cheaperThanServer
             ? ": DRIVER-BOUND: more than half a core, and more per delivery than the server; the figures measure the driver as much as the server"
             : ": more than half a core taken from the machine the server runs on; read the server's figures as a lower bound");
     }
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
 
 /// <summary>

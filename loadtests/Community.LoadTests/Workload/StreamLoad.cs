@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Community.LoadTests.Client.Raw;
 using Community.LoadTests.Metrics;
 
 namespace Community.LoadTests.Workload;
@@ -240,6 +241,11 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
             ? ((phase.DriverCpuAtEnd ?? Environment.CpuUsage.TotalTime) - cpuStart) / window.Length
             : 0;
 
+        // Busy share of the polling receivers' threads over the window (null when no connection is polled).
+        double? receiverBusy = phase.ReceiverBusyAtStart is { } busyStart && window.Length > TimeSpan.Zero && ReceivePoller.InUse
+            ? ((phase.ReceiverBusyAtEnd ?? ReceivePoller.BusyTime) - busyStart) / window.Length / ReceivePoller.Count
+            : null;
+
         return new PhaseFigures
         {
             Rate = phase.Plan.Rate,
@@ -273,7 +279,8 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
                 Math.Round(cpuCores, 2),
                 Interlocked.Read(ref phase.PoolQueueMax),
                 false,
-                CpuVerdict.MicrosPerDelivery(cpuCores, window.Rate(Meter.DeliveredInWindow))),
+                CpuVerdict.MicrosPerDelivery(cpuCores, window.Rate(Meter.DeliveredInWindow)),
+                receiverBusy is { } busy ? Math.Round(busy, 2) : null),
             Server = phase.ServerFigures(_server),
             Storage = phase.StorageFigures(Interlocked.Read(ref phase.AckedInWindow)),
         };
@@ -314,6 +321,10 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
 
         public TimeSpan? DriverCpuAtEnd { get; private set; }
 
+        public TimeSpan? ReceiverBusyAtStart { get; private set; }
+
+        public TimeSpan? ReceiverBusyAtEnd { get; private set; }
+
         private ProcessSample? ServerAtStart { get; set; }
 
         private ProcessSample? ServerAtEnd { get; set; }
@@ -333,6 +344,7 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
             StorageAtStart = storage?.Invoke();
             StorageProcessAtStart = storageProcess?.Read();
             DriverCpuAtStart = Environment.CpuUsage.TotalTime;
+            ReceiverBusyAtStart = ReceivePoller.BusyTime;
             ServerAtStart = server?.Read();
             NotePeak(ServerAtStart);
         }
@@ -342,6 +354,7 @@ public sealed class StreamLoad(ServerProcess? server, Func<long>? storageRequest
             StorageAtEnd = storage?.Invoke();
             StorageProcessAtEnd = storageProcess?.Read();
             DriverCpuAtEnd = Environment.CpuUsage.TotalTime;
+            ReceiverBusyAtEnd = ReceivePoller.BusyTime;
             ServerAtEnd = server?.Read();
             NotePeak(ServerAtEnd);
         }

@@ -73,4 +73,22 @@ public class StepVerdictTests
     {
         Assert.False(StepVerdict.Judge(Step(completed: false), Settings).Sustained);
     }
+
+    [Theory]
+    [InlineData(0.5, 0.9, 1.2, "SERVER-BOUND")]
+    [InlineData(0.95, 0.9, 1.2, "lower bound")]
+    [InlineData(0.5, 1.3, 1.2, "DRIVER-BOUND")]
+    public void The_driver_line_calls_the_server_the_limit_only_when_the_receivers_slept_and_cost_less_per_delivery(
+        double receiverBusy, double driverMicros, double serverMicros, string expected)
+    {
+        const double deliveries = 1_000_000;
+        var phase = Step(delivered: deliveries) with
+        {
+            Throughput = new ThroughputFigures(100, 100, deliveries, deliveries),
+            Driver = new DriverFigures(2, LatencySummary.Empty, driverMicros, 0, false, driverMicros, receiverBusy),
+            Server = new ServerFigures(1, serverMicros, 0, 0, 0),
+        };
+
+        Assert.Contains(expected, CpuVerdict.Driver(phase));
+    }
 }

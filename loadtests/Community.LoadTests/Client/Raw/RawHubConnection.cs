@@ -18,7 +18,7 @@ namespace Community.LoadTests.Client.Raw;
 /// over the same socket and are matched to their completions by invocation id. It sends a ping every
 /// <see cref="PingInterval"/> so that the server's client timeout does not close a connection that only listens.
 /// </summary>
-public sealed class RawHubConnection : IHubClient
+public sealed class RawHubConnection : IHubClient, IPolledReceiver
 {
     public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(10);
 
@@ -29,6 +29,11 @@ public sealed class RawHubConnection : IHubClient
     private readonly string _token;
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _receiveEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _polled;
+    private byte[] _pollBuffer = [];
+    private ReceivePoller? _poller;
+    private int _pollFilled;
     private byte[] _eventName = [];
     private byte[] _streamIdProperty = [];
     private StreamSubscriber? _subscriber;
@@ -40,10 +45,15 @@ public sealed class RawHubConnection : IHubClient
     private volatile bool _handshakeDone;
     private volatile bool _disposing;
 
-    public RawHubConnection(Uri baseUrl, string token)
+    /// <param name="polled">
+    /// Read by a <see cref="ReceivePoller"/> instead of a receive loop of its own (plain <c>ws://</c>; <c>wss://</c>
+    /// keeps the loop).
+    /// </param>
+    public RawHubConnection(Uri baseUrl, string token, bool polled = false)
     {
         _baseUrl = baseUrl;
         _token = token;
+        _polled = polled && baseUrl.Scheme == Uri.UriSchemeHttp;
     }
 
     public bool Connected => _handshakeDone && _socket is { IsOpen: true };
@@ -59,9 +69,21 @@ public sealed class RawHubConnection : IHubClient
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var socket = await RawWebSocket.ConnectAsync(_baseUrl, _token, receiveBufferBytes: null, cancellationToken);
-        _socket = socket;
-        _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket), CancellationToken.None);
+        if (_polled)
+        {
+            _socket = await Task.Run(() => RawWebSocket.ConnectPolled(_baseUrl, _token), cancellationToken);
+            _pollBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
+            _receiveLoop = _receiveEnded.Task;
+            _poller = ReceivePoller.Shared;
+            _poller.Add(this);
+        }
+        else
+        {
+            var socket = await RawWebSocket.ConnectAsync(_baseUrl, _token, receiveBufferBytes: null, cancellationToken);
+            _socket = socket;
+            _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket), CancellationToken.None);
+        }
+
         await SendAsync(HubRecords.Handshake.ToArray(), cancellationToken);
         await _handshake.Task.WaitAsync(cancellationToken);
         _ping = new Timer(static state => _ = ((RawHubConnection)state!).PingAsync(), this, PingInterval, PingInterval);
@@ -158,9 +180,7 @@ public sealed class RawHubConnection : IHubClient
                 var received = await socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None);
                 if (received == 0)
                 {
-                    reason ??= socket.CloseStatusDescription is { Length: > 0 } description ? description
-                        : socket.CloseStatus is { } status ? $"closed by the server ({status})"
-                        : "the server ended the connection without a WebSocket close";
+                    reason ??= EndReason(socket);
                     break;
                 }
 
@@ -186,6 +206,68 @@ public sealed class RawHubConnection : IHubClient
     }
 
     /// <summary>Handles every complete record in <paramref name="data"/>; returns the bytes consumed.</summary>
+    /// <inheritdoc />
+    public bool Poll()
+    {
+        var socket = _socket;
+        if (socket is null || _receiveEnded.Task.IsCompleted)
+        {
+            return false;
+        }
+
+        string? reason = null;
+        var any = false;
+        try
+        {
+            while (true)
+            {
+                if (_pollFilled == _pollBuffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(_pollBuffer.Length * 2);
+                    _pollBuffer.AsSpan(0, _pollFilled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(_pollBuffer);
+                    _pollBuffer = larger;
+                }
+
+                var received = socket.Receive(_pollBuffer.AsSpan(_pollFilled), out var wouldBlock);
+                if (received == 0)
+                {
+                    if (wouldBlock)
+                    {
+                        return any;
+                    }
+
+                    reason = EndReason(socket);
+                    break;
+                }
+
+                any = true;
+                _pollFilled += received;
+                var consumed = ProcessRecords(_pollBuffer.AsSpan(0, _pollFilled), socket.ReceivedAt, ref reason);
+                if (consumed > 0)
+                {
+                    _pollBuffer.AsSpan(consumed, _pollFilled - consumed).CopyTo(_pollBuffer);
+                    _pollFilled -= consumed;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or JsonException)
+        {
+            reason ??= ex.Message;
+        }
+
+        _poller?.Remove(this);
+        ArrayPool<byte>.Shared.Return(_pollBuffer);
+        _pollBuffer = [];
+        Ended(reason ?? "closed");
+        return any;
+    }
+
+    private static string EndReason(RawWebSocket socket) =>
+        socket.CloseStatusDescription is { Length: > 0 } description ? description
+        : socket.CloseStatus is { } status ? $"closed by the server ({status})"
+        : "the server ended the connection without a WebSocket close";
+
     private int ProcessRecords(ReadOnlySpan<byte> data, long receivedAt, ref string? closeReason)
     {
         Span<char> streamId = stackalloc char[HubRecords.MaxStreamIdChars];
@@ -251,6 +333,7 @@ public sealed class RawHubConnection : IHubClient
 
     private void Ended(string reason)
     {
+        _receiveEnded.TrySetResult();
         _handshake.TrySetException(new InvalidOperationException($"hub connection closed before its handshake: {reason}"));
         foreach (var answer in _pending.Values)
         {

@@ -19,6 +19,8 @@ namespace Community.LoadTests.Client.Raw;
 /// answered with a pong, pongs ignored, and a close frame ends the stream with its status (<see cref="CloseStatus"/>).
 /// </summary>
 /// <remarks>
+/// Polled mode (<see cref="ConnectPolled"/>, <see cref="Receive"/>) does the same without waiting, for
+/// <see cref="ReceivePoller"/>: the frames are walked by the same code (<c>Advance</c>).
 /// One receiver at a time; sends (<see cref="SendTextAsync"/>, <see cref="CloseOutputAsync"/>, the pongs) may come from
 /// any thread, each frame whole. Disposing aborts the connection without a close handshake.
 /// </remarks>
@@ -42,6 +44,10 @@ public sealed class RawWebSocket : IAsyncDisposable
     private const int MaxClientHeaderBytes = 14;
 
     private readonly Stream _stream;
+
+    // Set in polled mode (ConnectPolled): the socket is non-blocking and used only synchronously, so the runtime's
+    // socket engine never registers it with its epoll thread (see ReceivePoller).
+    private readonly Socket? _polled;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly byte[] _buffer = new byte[ReceiveBufferBytes];
     private int _start;
@@ -54,6 +60,12 @@ public sealed class RawWebSocket : IAsyncDisposable
 
     /// <summary>A WebSocket over <paramref name="stream"/>, already upgraded: the next byte read is a frame's first.</summary>
     public RawWebSocket(Stream stream) => _stream = stream;
+
+    private RawWebSocket(Socket socket, Stream stream)
+    {
+        _stream = stream;
+        _polled = socket;
+    }
 
     /// <summary>Neither side has closed, and the connection has not ended.</summary>
     public bool IsOpen => !_closeReceived && !_closeSent && !_ended;
@@ -109,6 +121,77 @@ public sealed class RawWebSocket : IAsyncDisposable
     }
 
     /// <summary>
+    /// Connects for <see cref="Receive"/>: blocking connect and upgrade, then a non-blocking socket that is only ever
+    /// used synchronously (plain <c>ws://</c> only). The runtime registers a socket with its epoll thread at the first
+    /// asynchronous operation that has to wait, and from then on every segment that arrives wakes that thread; a socket
+    /// read only by <see cref="ReceivePoller"/> never is.
+    /// </summary>
+    public static RawWebSocket ConnectPolled(Uri baseUrl, string token)
+    {
+        if (baseUrl.Scheme == Uri.UriSchemeHttps)
+        {
+            throw new NotSupportedException("the polled receiver speaks plain ws:// only");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Connect(baseUrl.DnsSafeHost, baseUrl.Port);
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            Upgrade(stream, baseUrl, token);
+            socket.Blocking = false;
+            return new RawWebSocket(socket, stream);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Polled mode: copies the payload bytes of the data frames in hand or readable now into <paramref name="destination"/>
+    /// without waiting. Returns 0 with <paramref name="wouldBlock"/> set when nothing is readable yet, and 0 without it
+    /// when the connection has ended (a close frame, or the socket's end).
+    /// </summary>
+    public int Receive(Span<byte> destination, out bool wouldBlock)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(destination.Length);
+        var socket = _polled ?? throw new InvalidOperationException("not a polled WebSocket");
+        wouldBlock = false;
+        var written = 0;
+        while (true)
+        {
+            switch (Advance(destination, ref written))
+            {
+                case Step.Control:
+                    // In polled mode the answer (a pong, a close) is written synchronously: the task is complete.
+                    ControlFrameAsync(CancellationToken.None).GetAwaiter().GetResult();
+                    continue;
+                case Step.Fill:
+                    break;
+                default:
+                    return written;
+            }
+
+            Compact();
+            var read = socket.Receive(_buffer.AsSpan(_end), SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                wouldBlock = true;
+                return written;
+            }
+
+            if (error != SocketError.Success)
+            {
+                throw new IOException($"receive failed: {error}", new SocketException((int)error));
+            }
+
+            Filled(read);
+        }
+    }
+
+    /// <summary>
     /// Copies the payload bytes that have arrived into <paramref name="destination"/>, reading the socket only when none
     /// is in hand; returns how many, or 0 once the connection is closed (a close frame or the connection's end).
     /// </summary>
@@ -118,13 +201,49 @@ public sealed class RawWebSocket : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfZero(destination.Length);
         var written = 0;
+        while (true)
+        {
+            switch (Advance(destination.Span, ref written))
+            {
+                case Step.Control:
+                    await ControlFrameAsync(cancellationToken);
+                    continue;
+                case Step.Fill:
+                    Compact();
+                    Filled(await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken));
+                    continue;
+                default:
+                    return written;
+            }
+        }
+    }
+
+    /// <summary>What <see cref="Advance"/> needs next.</summary>
+    private enum Step
+    {
+        /// <summary>The caller's buffer is full, something was copied, or the connection ended: return.</summary>
+        Return,
+
+        /// <summary>A whole control frame is in hand at <c>_start</c>: handle it.</summary>
+        Control,
+
+        /// <summary>Nothing more can be taken from the bytes in hand and nothing was copied yet: read the socket.</summary>
+        Fill,
+    }
+
+    /// <summary>
+    /// Walks the frames in hand: the current data frame's payload goes straight into <paramref name="destination"/> (as
+    /// much as is in hand and fits), data frame headers are taken, and it stops at a whole control frame or when it needs
+    /// more bytes.
+    /// </summary>
+    private Step Advance(Span<byte> destination, ref int written)
+    {
         while (written < destination.Length && !_closeReceived && !_ended)
         {
             if (_payloadLeft > 0 && _end > _start)
             {
-                // The current data frame's payload: straight into the caller's buffer, as much as is in hand and fits.
                 var count = (int)Math.Min(_payloadLeft, Math.Min(_end - _start, destination.Length - written));
-                _buffer.AsSpan(_start, count).CopyTo(destination.Span[written..]);
+                _buffer.AsSpan(_start, count).CopyTo(destination[written..]);
                 _start += count;
                 _payloadLeft -= count;
                 written += count;
@@ -149,25 +268,31 @@ public sealed class RawWebSocket : IAsyncDisposable
 
                 if (_end - _start >= headerBytes + length)
                 {
-                    await ControlFrameAsync(opcode, _buffer.AsMemory(_start + headerBytes, (int)length), cancellationToken);
-                    _start += headerBytes + (int)length;
-                    continue;
+                    return Step.Control;
                 }
             }
 
             // Nothing more to take from the bytes in hand: give what was copied, or read the socket.
-            if (written > 0)
-            {
-                break;
-            }
-
-            await FillAsync(cancellationToken);
+            return written > 0 ? Step.Return : Step.Fill;
         }
 
-        return written;
+        return Step.Return;
     }
 
-    /// <summary>Sends <paramref name="payload"/> as one text frame. The token cancels waiting for other sends, not the write.</summary>
+    private void Compact()
+    {
+        var kept = _end - _start;
+        _buffer.AsSpan(_start, kept).CopyTo(_buffer);
+        (_start, _end) = (0, kept);
+    }
+
+    private void Filled(int read)
+    {
+        ReceivedAt = Stopwatch.GetTimestamp();
+        _end += read;
+        _ended = read == 0;
+    }
+
     public Task SendTextAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
         SendFrameAsync(Text, payload, cancellationToken, CancellationToken.None);
 
@@ -177,6 +302,87 @@ public sealed class RawWebSocket : IAsyncDisposable
         var code = new byte[2];
         BinaryPrimitives.WriteUInt16BigEndian(code, (ushort)status);
         return SendFrameAsync(Close, code, cancellationToken, cancellationToken);
+    }
+
+    /// <summary>Polled mode: writes one frame synchronously; a full send buffer (rare: the driver's writes are small) is waited out in 1 ms sleeps.</summary>
+    private void SendPolled(byte opcode, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    {
+        var socket = _polled!;
+        var frame = ArrayPool<byte>.Shared.Rent(MaxClientHeaderBytes + payload.Length);
+        try
+        {
+            var length = WriteFrame(frame, opcode, payload);
+            _sendLock.Wait(cancellationToken);
+            try
+            {
+                if (_closeSent)
+                {
+                    throw new InvalidOperationException("the WebSocket is closing: nothing more can be sent");
+                }
+
+                _closeSent = opcode == Close;
+                var sent = 0;
+                while (sent < length)
+                {
+                    var n = socket.Send(frame.AsSpan(sent, length - sent), SocketFlags.None, out var error);
+                    if (error == SocketError.WouldBlock)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        Thread.Sleep(1);
+                        continue;
+                    }
+
+                    if (error != SocketError.Success)
+                    {
+                        throw new IOException($"send failed: {error}", new SocketException((int)error));
+                    }
+
+                    sent += n;
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    /// <summary>Writes a masked client frame (header, mask key, masked payload) into <paramref name="span"/>; returns its length.</summary>
+    private static int WriteFrame(Span<byte> span, byte opcode, ReadOnlySpan<byte> data)
+    {
+        span[0] = (byte)(0x80 | opcode);
+        int headerBytes;
+        if (data.Length <= 125)
+        {
+            span[1] = (byte)(0x80 | data.Length);
+            headerBytes = 2;
+        }
+        else if (data.Length <= ushort.MaxValue)
+        {
+            span[1] = 0x80 | 126;
+            BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)data.Length);
+            headerBytes = 4;
+        }
+        else
+        {
+            span[1] = 0x80 | 127;
+            BinaryPrimitives.WriteUInt64BigEndian(span[2..], (ulong)data.Length);
+            headerBytes = 10;
+        }
+
+        var mask = span.Slice(headerBytes, 4);
+        RandomNumberGenerator.Fill(mask);
+        var masked = span.Slice(headerBytes + 4, data.Length);
+        for (var i = 0; i < data.Length; i++)
+        {
+            masked[i] = (byte)(data[i] ^ mask[i & 3]);
+        }
+
+        return headerBytes + 4 + data.Length;
     }
 
     public ValueTask DisposeAsync()
@@ -257,9 +463,15 @@ public sealed class RawWebSocket : IAsyncDisposable
         _payloadLeft = length;
     }
 
-    /// <summary>Ping: a pong with the same data (section 5.5.2); pong: nothing; close: the stream ends (section 5.5.1).</summary>
-    private async Task ControlFrameAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles the whole control frame at <c>_start</c> (see <see cref="Advance"/>) and moves past it. Ping: a pong with
+    /// the same data (section 5.5.2); pong: nothing; close: the stream ends (section 5.5.1).
+    /// </summary>
+    private async Task ControlFrameAsync(CancellationToken cancellationToken)
     {
+        TryReadHeader(_buffer.AsSpan(_start, _end - _start), out _, out var opcode, out var length, out var headerBytes);
+        var payload = _buffer.AsMemory(_start + headerBytes, (int)length).ToArray();
+        _start += headerBytes + (int)length;
         switch (opcode)
         {
             case Ping:
@@ -275,11 +487,11 @@ public sealed class RawWebSocket : IAsyncDisposable
 
                 // No status in the frame reads as 1005 (section 7.1.5).
                 CloseStatus = payload.Length >= 2
-                    ? (WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(payload.Span)
+                    ? (WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(payload)
                     : WebSocketCloseStatus.Empty;
-                CloseStatusDescription = payload.Length > 2 ? Encoding.UTF8.GetString(payload.Span[2..]) : "";
+                CloseStatusDescription = payload.Length > 2 ? Encoding.UTF8.GetString(payload.AsSpan(2)) : "";
                 _closeReceived = true;
-                await AnswerCloseAsync(payload.Length >= 2 ? payload[..2] : ReadOnlyMemory<byte>.Empty);
+                await AnswerCloseAsync(payload.Length >= 2 ? payload.AsMemory(0, 2) : ReadOnlyMemory<byte>.Empty);
                 break;
             default:
                 throw Violation($"a frame has the unknown opcode 0x{opcode:X}");
@@ -304,58 +516,19 @@ public sealed class RawWebSocket : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads the socket after what is in hand (a partial header or control frame, moved to the front first).</summary>
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
-    {
-        var kept = _end - _start;
-        _buffer.AsSpan(_start, kept).CopyTo(_buffer);
-        (_start, _end) = (0, kept);
-        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
-        ReceivedAt = Stopwatch.GetTimestamp();
-        _end += read;
-        _ended = read == 0;
-    }
-
-    /// <summary>
-    /// Writes one whole client frame: FIN, <paramref name="opcode"/>, the length, a fresh mask key and the masked payload
-    /// (section 5.3: every client frame is masked). <paramref name="waitCancellation"/> cancels waiting for other sends,
-    /// <paramref name="writeCancellation"/> the write itself (which can leave a frame half sent).
-    /// </summary>
+    /// <summary>Writes one whole masked frame; frames from several threads never interleave.</summary>
     private async Task SendFrameAsync(byte opcode, ReadOnlyMemory<byte> payload, CancellationToken waitCancellation, CancellationToken writeCancellation)
     {
+        if (_polled is not null)
+        {
+            SendPolled(opcode, payload.Span, waitCancellation);
+            return;
+        }
+
         var frame = ArrayPool<byte>.Shared.Rent(MaxClientHeaderBytes + payload.Length);
         try
         {
-            var span = frame.AsSpan();
-            span[0] = (byte)(0x80 | opcode);
-            int headerBytes;
-            if (payload.Length <= 125)
-            {
-                span[1] = (byte)(0x80 | payload.Length);
-                headerBytes = 2;
-            }
-            else if (payload.Length <= ushort.MaxValue)
-            {
-                span[1] = 0x80 | 126;
-                BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)payload.Length);
-                headerBytes = 4;
-            }
-            else
-            {
-                span[1] = 0x80 | 127;
-                BinaryPrimitives.WriteUInt64BigEndian(span[2..], (ulong)payload.Length);
-                headerBytes = 10;
-            }
-
-            var mask = span.Slice(headerBytes, 4);
-            RandomNumberGenerator.Fill(mask);
-            var masked = span.Slice(headerBytes + 4, payload.Length);
-            var data = payload.Span;
-            for (var i = 0; i < data.Length; i++)
-            {
-                masked[i] = (byte)(data[i] ^ mask[i & 3]);
-            }
-
+            var length = WriteFrame(frame, opcode, payload.Span);
             await _sendLock.WaitAsync(waitCancellation);
             try
             {
@@ -367,7 +540,7 @@ public sealed class RawWebSocket : IAsyncDisposable
                 _closeSent = opcode == Close;
 
                 // NetworkStream and SslStream write through: no flush needed.
-                await _stream.WriteAsync(frame.AsMemory(0, headerBytes + 4 + payload.Length), writeCancellation);
+                await _stream.WriteAsync(frame.AsMemory(0, length), writeCancellation);
             }
             finally
             {
@@ -385,23 +558,15 @@ public sealed class RawWebSocket : IAsyncDisposable
 
     private static async Task UpgradeAsync(Stream stream, Uri baseUrl, string token, CancellationToken cancellationToken)
     {
-        var path = new Uri(baseUrl, HubNames.Path).AbsolutePath;
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET {path}?access_token={Uri.EscapeDataString(token)} HTTP/1.1\r\nHost: {baseUrl.Authority}\r\n"
-            + $"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
+        var request = UpgradeRequest(baseUrl, token, out var path);
+        await stream.WriteAsync(request, cancellationToken);
         await stream.FlushAsync(cancellationToken);
 
         // One byte at a time: the first frame starts right after the blank line.
         var response = new byte[MaxUpgradeResponseBytes];
         var length = 0;
-        while (length < 4 || !response.AsSpan(length - 4, 4).SequenceEqual("\r\n\r\n"u8))
+        while (!EndsHeaders(response, length, path))
         {
-            if (length == response.Length)
-            {
-                throw new InvalidOperationException($"the answer to the WebSocket upgrade of {path} has no end of headers within {MaxUpgradeResponseBytes} bytes");
-            }
-
             if (await stream.ReadAsync(response.AsMemory(length, 1), cancellationToken) == 0)
             {
                 throw new IOException($"the server closed the connection during the WebSocket upgrade of {path}");
@@ -410,6 +575,51 @@ public sealed class RawWebSocket : IAsyncDisposable
             length++;
         }
 
+        CheckUpgraded(response, length, path);
+    }
+
+    /// <summary><see cref="UpgradeAsync"/> over a blocking socket, for polled mode.</summary>
+    private static void Upgrade(Stream stream, Uri baseUrl, string token)
+    {
+        var request = UpgradeRequest(baseUrl, token, out var path);
+        stream.Write(request);
+        var response = new byte[MaxUpgradeResponseBytes];
+        var length = 0;
+        while (!EndsHeaders(response, length, path))
+        {
+            if (stream.Read(response.AsSpan(length, 1)) == 0)
+            {
+                throw new IOException($"the server closed the connection during the WebSocket upgrade of {path}");
+            }
+
+            length++;
+        }
+
+        CheckUpgraded(response, length, path);
+    }
+
+    private static byte[] UpgradeRequest(Uri baseUrl, string token, out string path)
+    {
+        path = new Uri(baseUrl, HubNames.Path).AbsolutePath;
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        return Encoding.ASCII.GetBytes($"GET {path}?access_token={Uri.EscapeDataString(token)} HTTP/1.1\r\nHost: {baseUrl.Authority}\r\n"
+            + $"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    }
+
+    private static bool EndsHeaders(byte[] response, int length, string path)
+    {
+        if (length >= 4 && response.AsSpan(length - 4, 4).SequenceEqual("\r\n\r\n"u8))
+        {
+            return true;
+        }
+
+        return length < response.Length
+            ? false
+            : throw new InvalidOperationException($"the answer to the WebSocket upgrade of {path} has no end of headers within {MaxUpgradeResponseBytes} bytes");
+    }
+
+    private static void CheckUpgraded(byte[] response, int length, string path)
+    {
         var head = Encoding.ASCII.GetString(response, 0, length);
         var status = head[..head.IndexOf("\r\n", StringComparison.Ordinal)];
         if (!status.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))

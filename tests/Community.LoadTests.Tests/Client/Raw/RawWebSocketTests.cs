@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Community.LoadTests.Client.Raw;
@@ -126,6 +128,97 @@ public class RawWebSocketTests
         Assert.All(frames, f => Assert.Equal((true, Text), (f.Fin, f.Opcode)));
         Assert.Equal(payloads, frames.Select(f => f.Payload));
         Assert.Equal(new[] { 2, 4, 10 }, frames.Select(f => f.LengthBytes));
+    }
+
+    [Fact]
+    public async Task Polled_it_takes_what_has_arrived_without_waiting_answers_a_ping_and_ends_at_a_close_with_its_reason()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = AcceptUpgradeAsync(listener);
+        var socket = RawWebSocket.ConnectPolled(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/"), "token");
+        await using var _ = socket;
+        using var server = await accepted;
+        var buffer = new byte[1024];
+
+        // Nothing sent yet: no wait, no bytes.
+        Assert.Equal(0, socket.Receive(buffer, out var wouldBlock));
+        Assert.True(wouldBlock);
+
+        await server.SendAsync(Concat(Frame(Fin | Text, "{\"a\":1}\u001e"), Frame(Fin | Ping, "hi"), Frame(Fin | Text, "{\"b\":2}\u001e")));
+        Assert.Equal("{\"a\":1}\u001e{\"b\":2}\u001e", Encoding.UTF8.GetString(await PollAsync(socket, 14)));
+        var pong = Assert.Single(ClientFrames(await ReadAtLeastAsync(server, 2 + 4 + 2)));
+        Assert.Equal((true, Pong, "hi"), (pong.Fin, pong.Opcode, Encoding.UTF8.GetString(pong.Payload)));
+
+        var close = new byte[2 + "too slow".Length];
+        BinaryPrimitives.WriteUInt16BigEndian(close, (ushort)WebSocketCloseStatus.PolicyViolation);
+        Encoding.UTF8.GetBytes("too slow", close.AsSpan(2));
+        await server.SendAsync(Frame(Fin | Close, close));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            Assert.Equal(0, socket.Receive(buffer, out wouldBlock));
+        }
+        while (wouldBlock && DateTime.UtcNow < deadline && await Task.Delay(5).ContinueWith(_ => true));
+
+        Assert.False(wouldBlock);
+        Assert.Equal((WebSocketCloseStatus.PolicyViolation, "too slow"), (socket.CloseStatus, socket.CloseStatusDescription));
+        var answer = Assert.Single(ClientFrames(await ReadAtLeastAsync(server, 2 + 4 + 2)));
+        Assert.Equal((Close, (ushort)WebSocketCloseStatus.PolicyViolation), (answer.Opcode, BinaryPrimitives.ReadUInt16BigEndian(answer.Payload)));
+    }
+
+    /// <summary>Accepts one connection and answers its WebSocket upgrade (the accept key is not checked by the driver).</summary>
+    private static async Task<Socket> AcceptUpgradeAsync(TcpListener listener)
+    {
+        var server = await listener.AcceptSocketAsync();
+        var request = new List<byte>();
+        var one = new byte[1];
+        while (request.Count < 4 || !request.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()))
+        {
+            Assert.Equal(1, await server.ReceiveAsync(one));
+            request.Add(one[0]);
+        }
+
+        Assert.StartsWith("GET /hubs/community?access_token=token HTTP/1.1", Encoding.ASCII.GetString(request.ToArray()));
+        await server.SendAsync("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"u8.ToArray());
+        return server;
+    }
+
+    /// <summary>Polls until <paramref name="count"/> payload bytes came (at most 10 s), as the receive poller does.</summary>
+    private static async Task<byte[]> PollAsync(RawWebSocket socket, int count)
+    {
+        var all = new MemoryStream();
+        var buffer = new byte[1024];
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (all.Length < count && DateTime.UtcNow < deadline)
+        {
+            var n = socket.Receive(buffer, out var wouldBlock);
+            all.Write(buffer, 0, n);
+            if (n == 0 && !wouldBlock)
+            {
+                break;
+            }
+
+            if (n == 0)
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        return all.ToArray();
+    }
+
+    private static async Task<byte[]> ReadAtLeastAsync(Socket socket, int count)
+    {
+        var buffer = new byte[count];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var read = 0;
+        while (read < count)
+        {
+            read += await socket.ReceiveAsync(buffer.AsMemory(read), timeout.Token);
+        }
+
+        return buffer;
     }
 
     private static async Task<byte[]> ReceiveAllAsync(RawWebSocket socket, int bufferBytes = 64 * 1024)
