@@ -127,7 +127,7 @@ public static class CpuVerdict
         var busyText = driver.ReceiverBusy is { } b ? Invariant($", its receiving threads busy {b:0%} of the window") : "";
         var head = Invariant($"at {phase.Rate:0.#}/s the driver used {driver.CpuCoresUsed:0.00} cores, {perDelivery} CPU per delivery{serverText}{busyText}");
         var cheaperThanServer = server is { } sp && driver.CpuMicrosPerDelivery < sp;
-        if (driver.ReceiverBusy is { } busy && busy < DriverFigures.ReceiverBusyBound && cheaperThanServer)
+        if (ReceiversKeptUp(phase) && driver.ReceiverBusy is { } busy)
         {
             return head + Invariant(
                 $": SERVER-BOUND: the receivers kept up and slept {1 - busy:0%} of the time, at less CPU per delivery than the server");
@@ -142,6 +142,16 @@ public static class CpuVerdict
             ? ": DRIVER-BOUND: more than half a core, and more per delivery than the server; the figures measure the driver as much as the server"
             : ": more than half a core taken from the machine the server runs on; read the server's figures as a lower bound");
     }
+
+    /// <summary>
+    /// The driver's polling receivers slept part of <paramref name="phase"/>'s window (busy below
+    /// <see cref="DriverFigures.ReceiverBusyBound"/>) and the driver spent less CPU per delivery than the server: whatever
+    /// limited the phase, it was not the driver's receiving.
+    /// </summary>
+    public static bool ReceiversKeptUp(PhaseFigures phase) =>
+        phase.Driver.ReceiverBusy is { } busy && busy < DriverFigures.ReceiverBusyBound
+        && phase.Server is { } s && MicrosPerDelivery(s.CpuCoresUsed, phase.Throughput.DeliveriesPerSecond) is { } server
+        && phase.Driver.CpuMicrosPerDelivery < server;
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
