@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 
 namespace Community.Host.Realtime;
 
@@ -13,9 +14,10 @@ public sealed class DeliveryLanes
     private readonly Lane[] _lanes;
     private int _next = -1;
 
-    public DeliveryLanes(RealtimeMetrics metrics)
+    public DeliveryLanes(RealtimeMetrics metrics, IOptions<RealtimeOptions> options, TimeProvider time)
     {
-        _lanes = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Lane(metrics)).ToArray();
+        var minInterval = options.Value.MinWriteInterval;
+        _lanes = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Lane(metrics, minInterval, time)).ToArray();
     }
 
     public int Count => _lanes.Length;
@@ -25,7 +27,7 @@ public sealed class DeliveryLanes
 
     /// <summary>Queues <paramref name="frames"/> for <paramref name="outboxes"/>, which all live on <paramref name="lane"/>.</summary>
     public void Post(int lane, OutgoingFrames frames, ConnectionOutbox[] outboxes) =>
-        _lanes[lane].Post(new Work(frames, outboxes));
+        _lanes[lane].Post(new LaneWork(frames, outboxes));
 
     /// <summary>Splits <paramref name="outboxes"/> by lane: entry i holds those on lane i.</summary>
     public ConnectionOutbox[][] ByLane(IEnumerable<ConnectionOutbox> outboxes)
@@ -40,19 +42,73 @@ public sealed class DeliveryLanes
         return byLane;
     }
 
-    private readonly record struct Work(OutgoingFrames Frames, ConnectionOutbox[] Outboxes);
+    /// <summary>The most events one joined frame carries (a chat line is about 300 bytes in JSON).</summary>
+    public const int MaxJoinedEvents = 256;
 
-    private sealed class Lane(RealtimeMetrics metrics) : IThreadPoolWorkItem
+    /// <summary>
+    /// Takes from <paramref name="queue"/> the batches right behind <paramref name="first"/> that go to the same
+    /// connections, and returns them with it as one batch, in order (at most <see cref="MaxJoinedEvents"/> events): a
+    /// connection then pays one write for all of them. Nothing waits for more: only what already queued behind a lane's
+    /// writes joins. Only the same subscriber array joins (one topic, no subscriber change in between), so no
+    /// connection sees a topic's events out of order; the queue has one reader, the lane.
+    /// </summary>
+    public static LaneWork JoinQueued(ConcurrentQueue<LaneWork> queue, LaneWork first)
     {
-        private readonly ConcurrentQueue<Work> _queue = new();
+        List<OutgoingFrames>? run = null;
+        var events = first.Frames.Count;
+        while (queue.TryPeek(out var next) && ReferenceEquals(next.Outboxes, first.Outboxes) && events + next.Frames.Count <= MaxJoinedEvents)
+        {
+            queue.TryDequeue(out _);
+            (run ??= [first.Frames]).Add(next.Frames);
+            events += next.Frames.Count;
+        }
+
+        return run is null ? first : first with { Frames = OutgoingFrames.Join(run) };
+    }
+
+    /// <summary>A batch for the connections of one lane that follow its topic.</summary>
+    public readonly record struct LaneWork(OutgoingFrames Frames, ConnectionOutbox[] Outboxes);
+
+    /// <summary>
+    /// One lane: a queue and at most one run at a time. A run starts at once, or, with
+    /// <see cref="RealtimeOptions.MinWriteInterval"/>, no sooner than that after the previous run started: batches that
+    /// come meanwhile queue and go out joined (<see cref="JoinQueued"/>), so under a busy room each connection gets at
+    /// most one write per interval, and a quiet one gets each batch at once.
+    /// </summary>
+    private sealed class Lane : IThreadPoolWorkItem
+    {
+        private readonly ConcurrentQueue<LaneWork> _queue = new();
+        private readonly RealtimeMetrics _metrics;
+        private readonly TimeSpan _minInterval;
+        private readonly TimeProvider _time;
+        private readonly ITimer? _timer;
+        private long _lastRun;
         private int _scheduled;
 
-        public void Post(Work work)
+        public Lane(RealtimeMetrics metrics, TimeSpan minInterval, TimeProvider time)
+        {
+            _metrics = metrics;
+            _minInterval = minInterval;
+            _time = time;
+            _timer = minInterval > TimeSpan.Zero
+                ? time.CreateTimer(static state => ((Lane)state!).Execute(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan)
+                : null;
+        }
+
+        public void Post(LaneWork work)
         {
             _queue.Enqueue(work);
             if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                var wait = UntilNextRun();
+                if (wait > TimeSpan.Zero)
+                {
+                    _timer!.Change(wait, Timeout.InfiniteTimeSpan);
+                }
+                else
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                }
             }
         }
 
@@ -60,10 +116,13 @@ public sealed class DeliveryLanes
         {
             while (true)
             {
+                Volatile.Write(ref _lastRun, _time.GetTimestamp());
                 while (_queue.TryDequeue(out var work))
                 {
+                    work = JoinQueued(_queue, work);
+
                     // Counted once per batch, not per write: this loop is the host's hottest.
-                    metrics.Delivered(work.Frames.Count * work.Outboxes.Length);
+                    _metrics.Delivered(work.Frames.Count * work.Outboxes.Length);
                     foreach (var outbox in work.Outboxes)
                     {
                         outbox.Send(work.Frames);
@@ -75,7 +134,22 @@ public sealed class DeliveryLanes
                 {
                     return;
                 }
+
+                // More came while this run wrote: run again now, or when the interval has passed.
+                var wait = UntilNextRun();
+                if (wait > TimeSpan.Zero)
+                {
+                    _timer!.Change(wait, Timeout.InfiniteTimeSpan);
+                    return;
+                }
             }
+        }
+
+        // Zero before the first run, and without an interval.
+        private TimeSpan UntilNextRun()
+        {
+            var lastRun = Volatile.Read(ref _lastRun);
+            return _timer is null || lastRun == 0 ? TimeSpan.Zero : _minInterval - _time.GetElapsedTime(lastRun);
         }
     }
 }

@@ -25,6 +25,9 @@ public sealed class OutgoingFrames
     /// <summary>How many events the frame carries.</summary>
     public int Count => _events.Length;
 
+    /// <summary>The events of <paramref name="batches"/>, in order, as one batch.</summary>
+    public static OutgoingFrames Join(IReadOnlyList<OutgoingFrames> batches) => new([.. batches.SelectMany(b => b._events)]);
+
     /// <summary>The events as one message in <paramref name="protocol"/>'s encoding.</summary>
     public SerializedHubMessage For(IHubProtocol protocol)
     {

@@ -29,6 +29,15 @@ public sealed class RealtimeOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan CloseGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The shortest time between two runs of a delivery lane (<see cref="DeliveryLanes"/>): batches that come sooner wait
+    /// for the rest of it and go to each connection joined into one write. A quiet topic's events go out at once; a busy
+    /// room's reach each connection at most once per interval, events back to back, so a connection costs one write, flush
+    /// and socket send per interval instead of one per batch. Zero writes every batch as it comes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:00.1")]
+    public TimeSpan MinWriteInterval { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Posts, rooms, creators and campaigns one connection may follow at once.</summary>
     [Range(1, 10_000)]
     public int MaxSubscriptionsPerConnection { get; set; } = 200;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Community.Host.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -37,6 +38,53 @@ public sealed class OutgoingFramesTests
         var single = Event("A", 1);
         Assert.Same(single, new OutgoingFrames([single]).For(Json));
         Assert.Equal(2, frames.Count);
+    }
+
+    [Fact]
+    public void Batches_queued_behind_a_lanes_write_join_its_frame_in_order_only_while_they_go_to_the_same_connections()
+    {
+        var room = new ConnectionOutbox[2];
+        var otherRoom = new ConnectionOutbox[2];
+        var queue = new ConcurrentQueue<DeliveryLanes.LaneWork>();
+        var seq = 0;
+        DeliveryLanes.LaneWork Batch(ConnectionOutbox[] to, int events) =>
+            new(new OutgoingFrames([.. Enumerable.Range(0, events).Select(_ => Event("ChatReceived", new { seq = ++seq }))]), to);
+
+        var first = Batch(room, 2);
+        queue.Enqueue(Batch(room, 3));
+        queue.Enqueue(Batch(room, 1));
+        queue.Enqueue(Batch(otherRoom, 4));
+        queue.Enqueue(Batch(room, 5));
+
+        var joined = DeliveryLanes.JoinQueued(queue, first);
+
+        // The room's three batches in a row became one frame, seqs 1-6 in order; the other room's batch, and the
+        // room's batch behind it, wait their turn.
+        Assert.Same(room, joined.Outboxes);
+        Assert.Equal(Enumerable.Range(1, 6), Seqs(joined.Frames));
+        Assert.Equal(2, queue.Count);
+        Assert.True(queue.TryDequeue(out var other));
+        var otherJoined = DeliveryLanes.JoinQueued(queue, other);
+        Assert.Same(otherRoom, otherJoined.Outboxes);
+        Assert.Equal(Enumerable.Range(7, 4), Seqs(otherJoined.Frames));
+        Assert.Equal(1, queue.Count);
+        Assert.True(queue.TryDequeue(out var last));
+        Assert.Equal(Enumerable.Range(11, 5), Seqs(DeliveryLanes.JoinQueued(queue, last).Frames));
+
+        // A frame never grows past the cap: the rest stays queued for the next write.
+        var many = new ConcurrentQueue<DeliveryLanes.LaneWork>(Enumerable.Range(0, 300).Select(_ => Batch(room, 1)));
+        var capped = DeliveryLanes.JoinQueued(many, Batch(room, 1));
+        Assert.Equal(DeliveryLanes.MaxJoinedEvents, capped.Frames.Count);
+        Assert.Equal(301 - DeliveryLanes.MaxJoinedEvents, many.Count);
+    }
+
+    private static IEnumerable<int> Seqs(OutgoingFrames frames)
+    {
+        var bytes = new ReadOnlySequence<byte>(frames.For(Json).GetSerializedMessage(Json));
+        while (Json.TryParseMessage(ref bytes, new Binder(), out var message))
+        {
+            yield return ((System.Text.Json.JsonElement)Assert.IsType<InvocationMessage>(message).Arguments[0]!).GetProperty("seq").GetInt32();
+        }
     }
 
     private static SerializedHubMessage Event(string method, object payload) => new(new InvocationMessage(method, [payload]));
