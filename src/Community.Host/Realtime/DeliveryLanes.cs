@@ -15,9 +15,14 @@ public sealed class DeliveryLanes
     private int _next = -1;
 
     public DeliveryLanes(RealtimeMetrics metrics, IOptions<RealtimeOptions> options, TimeProvider time)
+        : this(Environment.ProcessorCount, options.Value.MinWriteInterval, time, work => Deliver(metrics, work))
     {
-        var minInterval = options.Value.MinWriteInterval;
-        _lanes = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new Lane(metrics, minInterval, time)).ToArray();
+    }
+
+    /// <summary>Lanes that hand each (joined) batch to <paramref name="deliver"/>: the host writes it to the connections.</summary>
+    public DeliveryLanes(int count, TimeSpan minWriteInterval, TimeProvider time, Action<LaneWork> deliver)
+    {
+        _lanes = Enumerable.Range(0, count).Select(_ => new Lane(minWriteInterval, time, deliver)).ToArray();
     }
 
     public int Count => _lanes.Length;
@@ -66,6 +71,16 @@ public sealed class DeliveryLanes
         return run is null ? first : first with { Frames = OutgoingFrames.Join(run) };
     }
 
+    private static void Deliver(RealtimeMetrics metrics, LaneWork work)
+    {
+        // Counted once per batch, not per write: this loop is the host's hottest.
+        metrics.Delivered(work.Frames.Count * work.Outboxes.Length);
+        foreach (var outbox in work.Outboxes)
+        {
+            outbox.Send(work.Frames);
+        }
+    }
+
     /// <summary>A batch for the connections of one lane that follow its topic.</summary>
     public readonly record struct LaneWork(OutgoingFrames Frames, ConnectionOutbox[] Outboxes);
 
@@ -78,16 +93,16 @@ public sealed class DeliveryLanes
     private sealed class Lane : IThreadPoolWorkItem
     {
         private readonly ConcurrentQueue<LaneWork> _queue = new();
-        private readonly RealtimeMetrics _metrics;
+        private readonly Action<LaneWork> _deliver;
         private readonly TimeSpan _minInterval;
         private readonly TimeProvider _time;
         private readonly ITimer? _timer;
         private long _lastRun;
         private int _scheduled;
 
-        public Lane(RealtimeMetrics metrics, TimeSpan minInterval, TimeProvider time)
+        public Lane(TimeSpan minInterval, TimeProvider time, Action<LaneWork> deliver)
         {
-            _metrics = metrics;
+            _deliver = deliver;
             _minInterval = minInterval;
             _time = time;
             _timer = minInterval > TimeSpan.Zero
@@ -119,14 +134,7 @@ public sealed class DeliveryLanes
                 Volatile.Write(ref _lastRun, _time.GetTimestamp());
                 while (_queue.TryDequeue(out var work))
                 {
-                    work = JoinQueued(_queue, work);
-
-                    // Counted once per batch, not per write: this loop is the host's hottest.
-                    _metrics.Delivered(work.Frames.Count * work.Outboxes.Length);
-                    foreach (var outbox in work.Outboxes)
-                    {
-                        outbox.Send(work.Frames);
-                    }
+                    _deliver(JoinQueued(_queue, work));
                 }
 
                 Volatile.Write(ref _scheduled, 0);

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Community.Host.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Community.IntegrationTests.Realtime;
 
@@ -67,7 +69,7 @@ public sealed class OutgoingFramesTests
         var otherJoined = DeliveryLanes.JoinQueued(queue, other);
         Assert.Same(otherRoom, otherJoined.Outboxes);
         Assert.Equal(Enumerable.Range(7, 4), Seqs(otherJoined.Frames));
-        Assert.Equal(1, queue.Count);
+        Assert.Single(queue);
         Assert.True(queue.TryDequeue(out var last));
         Assert.Equal(Enumerable.Range(11, 5), Seqs(DeliveryLanes.JoinQueued(queue, last).Frames));
 
@@ -76,6 +78,41 @@ public sealed class OutgoingFramesTests
         var capped = DeliveryLanes.JoinQueued(many, Batch(room, 1));
         Assert.Equal(DeliveryLanes.MaxJoinedEvents, capped.Frames.Count);
         Assert.Equal(301 - DeliveryLanes.MaxJoinedEvents, many.Count);
+    }
+
+    [Fact]
+    public async Task A_busy_lane_writes_at_most_once_per_interval_joining_what_came_meanwhile_and_a_quiet_one_at_once()
+    {
+        var time = new FakeTimeProvider();
+        var delivered = Channel.CreateUnbounded<DeliveryLanes.LaneWork>();
+        var lanes = new DeliveryLanes(1, TimeSpan.FromMilliseconds(2), time, work => delivered.Writer.TryWrite(work));
+        var room = new ConnectionOutbox[1];
+        var seq = 0;
+        OutgoingFrames Batch() => new([Event("ChatReceived", new { seq = ++seq })]);
+
+        // The first batch goes at once.
+        lanes.Post(0, Batch(), room);
+        Assert.Equal([1], Seqs((await NextAsync(delivered)).Frames));
+
+        // Three more within the interval wait for it, then reach the connections as one frame, in order.
+        lanes.Post(0, Batch(), room);
+        lanes.Post(0, Batch(), room);
+        lanes.Post(0, Batch(), room);
+        await Task.Delay(100);
+        Assert.False(delivered.Reader.TryRead(out _));
+        time.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.Equal([2, 3, 4], Seqs((await NextAsync(delivered)).Frames));
+
+        // After a quiet spell longer than the interval, a batch goes at once again.
+        time.Advance(TimeSpan.FromMilliseconds(50));
+        lanes.Post(0, Batch(), room);
+        Assert.Equal([5], Seqs((await NextAsync(delivered)).Frames));
+    }
+
+    private static async Task<DeliveryLanes.LaneWork> NextAsync(Channel<DeliveryLanes.LaneWork> delivered)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await delivered.Reader.ReadAsync(timeout.Token);
     }
 
     private static IEnumerable<int> Seqs(OutgoingFrames frames)
