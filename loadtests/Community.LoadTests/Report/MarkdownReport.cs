@@ -106,7 +106,7 @@ public static class MarkdownReport
         {
             // The driver's receivers slept part of the failed step and cost less per delivery than the server did.
             _ when CpuVerdict.ReceiversKeptUp(failed) => Invariant(
-                $"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver {failed.Driver.CpuCoresUsed:0.00}{(failed.Storage?.CpuCoresUsed is { } st1 ? $", Azurite {st1:0.00}" : "")}, its receiving threads busy {failed.Driver.ReceiverBusy:0%} of the window and cheaper per delivery than the server: the driver kept up, the server was the limit"),
+                $"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver {failed.Driver.CpuCoresUsed:0.00}{(failed.Storage?.CpuCoresUsed is { } st1 ? $", Azurite {st1:0.00}" : "")}, its receiving threads busy {failed.Driver.ReceiverBusy:0%} of the window and cheaper per delivery than the server: the driver kept up, the system under test was the limit{(failed.Storage?.CpuCoresUsed is not null ? " (the server and its storage)" : "")}"),
             // Nearly every core busy and the driver a small part of it: the server had all the machine could give it.
             _ when used >= 0.85 * cores && !driverBound => Invariant(
                 $"at {failed.Rate:0.#}/s the server used {server.CpuCoresUsed:0.00} cores and the driver only {failed.Driver.CpuCoresUsed:0.00}{(failed.Storage?.CpuCoresUsed is { } st0 ? $", Azurite {st0:0.00}" : "")} of {cores}: the server was the limit, on the CPU this machine leaves it"),
