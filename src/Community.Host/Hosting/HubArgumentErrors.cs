@@ -93,12 +93,13 @@ public sealed partial class WordedJsonHubProtocol(IOptions<JsonHubProtocolOption
 /// <summary>.NET types told as the JSON a caller sends.</summary>
 public static class JsonKinds
 {
-    private static readonly NullabilityInfoContext Nullability = new();
-
     public static string Describe(ParameterInfo parameter)
     {
+        // A context per call: NullabilityInfoContext caches in plain dictionaries and is not thread-safe (a shared one
+        // threw "An item with the same key has already been added" under concurrent refused hub calls, closing the
+        // caller's connection). This runs only when a call's arguments are refused.
         var nullable = Nullable.GetUnderlyingType(parameter.ParameterType) is not null
-            || (!parameter.ParameterType.IsValueType && Nullability.Create(parameter).ReadState == NullabilityState.Nullable);
+            || (!parameter.ParameterType.IsValueType && new NullabilityInfoContext().Create(parameter).ReadState == NullabilityState.Nullable);
         return Describe(parameter.ParameterType) + (nullable ? " or null" : "");
     }
 
