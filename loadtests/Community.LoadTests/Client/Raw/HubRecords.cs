@@ -286,9 +286,7 @@ public static class HubRecords
     }
 
     /// <summary>What a number or literal in the compact form never holds: whitespace, quotes, nesting.</summary>
-    private static readonly SearchValues<byte> ValueDelimitersOrNestingValues = SearchValues.Create(" \t\r\n\"{}[]:"u8);
-
-    private static SearchValues<byte> ValueDelimitersOrNesting => ValueDelimitersOrNestingValues;
+    private static readonly SearchValues<byte> ValueDelimitersOrNesting = SearchValues.Create(" \t\r\n\"{}[]:"u8);
 
     /// <summary>The error of a record (a completion's or a close's), or null.</summary>
     public static string? Error(ReadOnlySpan<byte> record)

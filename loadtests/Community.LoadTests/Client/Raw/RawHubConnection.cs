@@ -74,7 +74,7 @@ public sealed class RawHubConnection : IHubClient, IPolledReceiver
             _socket = await Task.Run(() => RawWebSocket.ConnectPolled(_baseUrl, _token), cancellationToken);
             _pollBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferBytes);
             _receiveLoop = _receiveEnded.Task;
-            _poller = ReceivePoller.Shared;
+            _poller = ReceivePoller.Next();
             _poller.Add(this);
         }
         else
@@ -168,15 +168,7 @@ public sealed class RawHubConnection : IHubClient, IPolledReceiver
         {
             while (true)
             {
-                if (filled == buffer.Length)
-                {
-                    // A record longer than the buffer (a long catch-up answer): grow, keeping what arrived.
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, filled).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
+                MakeRoom(ref buffer, filled);
                 var received = await socket.ReceiveAsync(buffer.AsMemory(filled), CancellationToken.None);
                 if (received == 0)
                 {
@@ -184,13 +176,7 @@ public sealed class RawHubConnection : IHubClient, IPolledReceiver
                     break;
                 }
 
-                filled += received;
-                var consumed = ProcessRecords(buffer.AsSpan(0, filled), socket.ReceivedAt, ref reason);
-                if (consumed > 0)
-                {
-                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
-                    filled -= consumed;
-                }
+                filled = Received(buffer, filled + received, socket.ReceivedAt, ref reason);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or JsonException)
@@ -205,7 +191,6 @@ public sealed class RawHubConnection : IHubClient, IPolledReceiver
         Ended(reason ?? "closed");
     }
 
-    /// <summary>Handles every complete record in <paramref name="data"/>; returns the bytes consumed.</summary>
     /// <inheritdoc />
     public bool Poll()
     {
@@ -221,14 +206,7 @@ public sealed class RawHubConnection : IHubClient, IPolledReceiver
         {
             while (true)
             {
-                if (_pollFilled == _pollBuffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(_pollBuffer.Length * 2);
-                    _pollBuffer.AsSpan(0, _pollFilled).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(_pollBuffer);
-                    _pollBuffer = larger;
-                }
-
+                MakeRoom(ref _pollBuffer, _pollFilled);
                 var received = socket.Receive(_pollBuffer.AsSpan(_pollFilled), out var wouldBlock);
                 if (received == 0)
                 {
@@ -242,13 +220,7 @@ public sealed class RawHubConnection : IHubClient, IPolledReceiver
                 }
 
                 any = true;
-                _pollFilled += received;
-                var consumed = ProcessRecords(_pollBuffer.AsSpan(0, _pollFilled), socket.ReceivedAt, ref reason);
-                if (consumed > 0)
-                {
-                    _pollBuffer.AsSpan(consumed, _pollFilled - consumed).CopyTo(_pollBuffer);
-                    _pollFilled -= consumed;
-                }
+                _pollFilled = Received(_pollBuffer, _pollFilled + received, socket.ReceivedAt, ref reason);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or JsonException)
@@ -268,6 +240,31 @@ public sealed class RawHubConnection : IHubClient, IPolledReceiver
         : socket.CloseStatus is { } status ? $"closed by the server ({status})"
         : "the server ended the connection without a WebSocket close";
 
+    /// <summary>A record longer than the buffer (a long catch-up answer): grow it, keeping what arrived.</summary>
+    private static void MakeRoom(ref byte[] buffer, int filled)
+    {
+        if (filled == buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+            buffer.AsSpan(0, filled).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = larger;
+        }
+    }
+
+    /// <summary>Handles the complete records among the first <paramref name="filled"/> bytes, moves the rest to the front; returns how many bytes remain.</summary>
+    private int Received(byte[] buffer, int filled, long receivedAt, ref string? closeReason)
+    {
+        var consumed = ProcessRecords(buffer.AsSpan(0, filled), receivedAt, ref closeReason);
+        if (consumed > 0)
+        {
+            buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+        }
+
+        return filled - consumed;
+    }
+
+    /// <summary>Handles every complete record in <paramref name="data"/>; returns the bytes consumed.</summary>
     private int ProcessRecords(ReadOnlySpan<byte> data, long receivedAt, ref string? closeReason)
     {
         Span<char> streamId = stackalloc char[HubRecords.MaxStreamIdChars];

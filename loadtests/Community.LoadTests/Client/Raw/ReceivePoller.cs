@@ -18,7 +18,7 @@ public interface IPolledReceiver
 /// 0.85 to 0.71 cores and the server got the difference (its p99 fell from over a second to 54 ms).
 /// </summary>
 /// <remarks>
-/// <see cref="Shared"/> is one poller per two cores (at least one), connections spread round robin. Each counts the
+/// <see cref="Next"/> hands out one poller per two cores (at least one), connections spread round robin. Each counts the
 /// time it spent in passes (<see cref="BusyTime"/>): a receiving side that is busy all the time is the limit; one that
 /// sleeps part of the time had headroom, so whatever limited the run was not the driver's receiving.
 /// </remarks>
@@ -40,7 +40,7 @@ public sealed class ReceivePoller
     public static int Count => All.Length;
 
     /// <summary>The next poller, round robin.</summary>
-    public static ReceivePoller Shared => All[(int)((uint)Interlocked.Increment(ref _next) % (uint)All.Length)];
+    public static ReceivePoller Next() => All[(int)((uint)Interlocked.Increment(ref _next) % (uint)All.Length)];
 
     /// <summary>Whether any connection has been read by a poller in this process.</summary>
     public static bool InUse => All.Any(p => Volatile.Read(ref p._thread) is not null);
